@@ -1,0 +1,143 @@
+/**
+ * `news-archive` command line. Exit codes: 0 done (every input an article or a reported
+ * error), 1 errors under `--strict` or a failed run, 2 usage error.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ConfigError } from './content/load.ts';
+import { runIngest } from './ingest/run.ts';
+import { articleJsonSchema } from './schema/article.ts';
+
+const HELP = `news-archive: turn a folder of raw news articles into a dated, searchable archive
+
+Usage:
+  news-archive ingest [options]    normalize content/articles/ into JSON
+  news-archive schema [--out FILE] print (or write) the JSON Schema of an article
+  news-archive --help | --version
+
+Ingest options:
+  --content DIR   content folder holding articles/, events.yaml, sources.yaml, site.yaml
+                  (default: content)
+  --out DIR       output folder for articles/<id>.json, index.json, report.json
+                  (default: .archive)
+  --strict        exit with status 1 when any input file is an error
+  --jobs N        worker threads (default: the number of cores; 1 = no workers)
+  --quiet         print nothing but errors
+  -h, --help      show this help
+
+Exit status: 0 when every input became an article or a reported error; 1 with --strict
+when there were errors, or when the run itself failed; 2 for a usage error.
+`;
+
+class UsageError extends Error {}
+
+function positiveInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UsageError(`${name} must be a positive integer, got "${value}"`);
+  return Number(value);
+}
+
+function progressBar(stream: NodeJS.WriteStream): (done: number, total: number) => void {
+  let last = -1;
+  return (done, total) => {
+    const width = 30;
+    const filled = total === 0 ? width : Math.round((done / total) * width);
+    if (filled === last && done !== total) return;
+    last = filled;
+    stream.write(`\r  ingest [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+    if (done === total) stream.write('\n');
+  };
+}
+
+async function ingestCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      content: { type: 'string', default: 'content' },
+      out: { type: 'string', default: '.archive' },
+      strict: { type: 'boolean', default: false },
+      jobs: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const jobs = positiveInt(values.jobs, '--jobs');
+  const showProgress = !values.quiet && process.stderr.isTTY === true;
+  const result = await runIngest({
+    contentDir: values.content,
+    outDir: values.out,
+    ...(jobs !== undefined ? { jobs } : {}),
+    ...(showProgress ? { onProgress: progressBar(process.stderr) } : {}),
+  });
+  const { report } = result;
+  for (const e of report.errors) {
+    process.stderr.write(`error: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+  }
+  if (!values.quiet) {
+    const shown = report.warnings.slice(0, 10);
+    for (const w of shown) process.stdout.write(`warning: ${w.path}: ${w.message}\n`);
+    if (report.warnings.length > shown.length) {
+      process.stdout.write(`… ${report.warnings.length - shown.length} more warnings in ${values.out}/report.json\n`);
+    }
+    process.stdout.write(
+      `\nIngested ${report.inputs} files into ${values.out}/\n` +
+        `  articles  ${report.articles}\n` +
+        `  errors    ${report.errors.length}\n` +
+        `  warnings  ${report.warnings.length}\n` +
+        `  time      ${(result.ms / 1000).toFixed(2)} s\n`,
+    );
+  }
+  return values.strict && report.errors.length > 0 ? 1 : 0;
+}
+
+async function schemaCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true });
+  const json = JSON.stringify(articleJsonSchema(), null, 2) + '\n';
+  if (values.out) await writeFile(values.out, json);
+  else process.stdout.write(json);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'ingest':
+        return await ingestCommand(rest);
+      case 'schema':
+        return await schemaCommand(rest);
+      case '--version':
+        process.stdout.write('news-archive 0.1.0\n');
+        return 0;
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`news-archive: ${(err as Error).message}\nRun "news-archive --help" for usage.\n`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`news-archive: ${err.message}\n`);
+      return 1;
+    }
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      process.stderr.write(`news-archive: ${(err as Error).message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Strict date parsing for the forms news mirrors use.
+ *
+ * Every parser returns null for text it does not recognise and throws DateRangeError for
+ * text it recognises but that names no real moment (`2022-02-30`, `25:61`): a date is never
+ * silently rolled over into another one. Luxon does the calendar and time-zone arithmetic.
+ */
+import { DateTime } from 'luxon';
+
+export class DateRangeError extends Error {
+  override name = 'DateRangeError';
+}
+
+export type Precision = 'instant' | 'minute' | 'day';
+
+export interface ParsedDate {
+  /** ISO 8601: UTC `Z` for instants, local midnight with its offset for day precision. */
+  iso: string;
+  precision: Precision;
+  /** True when the text carried no zone and `zone` was assumed. */
+  zoneAssumed: boolean;
+}
+
+export interface PartialDate {
+  year: number | null;
+  month: number;
+  day: number;
+  hour: number | null;
+  minute: number | null;
+  /** `上午`, `晚` … when the text names only a part of the day. */
+  partOfDay: string | null;
+}
+
+function toIso(dt: DateTime, precision: Precision): string {
+  if (precision === 'day') return dt.startOf('day').toISO({ suppressMilliseconds: true })!;
+  const utc = dt.toUTC();
+  return utc.toISO({ suppressMilliseconds: utc.millisecond === 0 })!;
+}
+
+function checked(dt: DateTime, text: string): DateTime {
+  if (!dt.isValid)
+    throw new DateRangeError(`"${text}" is not a real date (${dt.invalidExplanation ?? dt.invalidReason})`);
+  return dt;
+}
+
+/** Builds a date from parts, refusing impossible values instead of rolling them over. */
+export function fromParts(
+  parts: { year: number; month: number; day: number; hour?: number; minute?: number; second?: number },
+  zone: string,
+  text: string,
+): DateTime {
+  return checked(DateTime.fromObject(parts, { zone }), text);
+}
+
+const ISO_LIKE = /^\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const HAS_ZONE = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const RFC2822 =
+  /^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+(?:[A-Z]{1,5}|[+-]\d{4})$/;
+const EPOCH_MS = /^\d{12,14}$/;
+const DMY = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s*-?\s*(\d{1,2}):(\d{2}))?$/;
+
+/**
+ * Parses a machine-style date: ISO 8601, RFC 2822, epoch milliseconds, `DD/MM/YYYY - HH:MM`.
+ * `zone` is the outlet's zone, used when the text has none.
+ */
+export function parseDate(raw: string | number | Date, zone: string): ParsedDate | null {
+  if (raw instanceof Date) {
+    if (Number.isNaN(raw.getTime())) return null;
+    return { iso: toIso(DateTime.fromJSDate(raw), 'instant'), precision: 'instant', zoneAssumed: false };
+  }
+  const text = String(raw).trim();
+  if (text === '') return null;
+  if (typeof raw === 'number' || EPOCH_MS.test(text)) {
+    const ms = Number(text);
+    if (!Number.isSafeInteger(ms)) return null;
+    return {
+      iso: toIso(DateTime.fromMillis(ms, { zone: 'utc' }), 'instant'),
+      precision: 'instant',
+      zoneAssumed: false,
+    };
+  }
+  if (ISO_LIKE.test(text)) {
+    const normalized = text.replace(' ', 'T').replace(/\s+(?=[Zz+-]\d*)/, '');
+    const hasZone = HAS_ZONE.test(text) && /[T ]\d/.test(text);
+    const dateOnly = !/[T ]\d/.test(text);
+    const dt = DateTime.fromISO(normalized.replace(/^(\d{4})-(\d)(?=-)/, '$1-0$2').replace(/-(\d)(?=$|T)/, '-0$1'), {
+      zone: hasZone ? 'utc' : zone,
+      setZone: hasZone,
+    });
+    checked(dt, text);
+    const precision: Precision = dateOnly ? 'day' : /:\d{2}:\d{2}/.test(text) ? 'instant' : 'minute';
+    return { iso: toIso(dt, precision), precision, zoneAssumed: !hasZone };
+  }
+  if (RFC2822.test(text)) {
+    const dt = DateTime.fromRFC2822(text, { setZone: true });
+    if (!dt.isValid) {
+      // Luxon refuses a wrong weekday and an impossible day alike; both are errors here.
+      throw new DateRangeError(`"${text}" is not a valid RFC 2822 date (${dt.invalidExplanation ?? dt.invalidReason})`);
+    }
+    return { iso: toIso(dt, 'instant'), precision: 'instant', zoneAssumed: false };
+  }
+  const dmy = DMY.exec(text);
+  if (dmy) {
+    const [, d, m, y, hh, mm] = dmy;
+    const hasTime = hh !== undefined;
+    const dt = fromParts(
+      { year: +y!, month: +m!, day: +d!, ...(hasTime ? { hour: +hh!, minute: +mm! } : {}) },
+      zone,
+      text,
+    );
+    const precision: Precision = hasTime ? 'minute' : 'day';
+    return { iso: toIso(dt, precision), precision, zoneAssumed: true };
+  }
+  return null;
+}
+
+const CJK_DATE =
+  /(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上|晚间|夜间|晚|早)?(?:\s*(\d{1,2})\s*[:：]\s*(\d{2}))?/;
+
+/** Finds the first Chinese date expression (`11月16日上午`, `2020年6月25日`, `11 月 16 日 08：46`). */
+export function findChineseDate(text: string): { date: PartialDate; match: string; index: number } | null {
+  const m = CJK_DATE.exec(text);
+  if (!m) return null;
+  const [match, y, mo, d, part, hh, mm] = m;
+  return {
+    date: {
+      year: y ? +y : null,
+      month: +mo!,
+      day: +d!,
+      hour: hh ? +hh : null,
+      minute: mm ? +mm : null,
+      partOfDay: part ?? null,
+    },
+    match,
+    index: m.index,
+  };
+}
+
+/** Resolves a Chinese date with a known year in `zone`; throws DateRangeError when impossible. */
+export function resolvePartialDate(date: PartialDate, year: number, zone: string, text: string): ParsedDate {
+  let hour = date.hour;
+  if (hour !== null && date.partOfDay && /下午|晚|傍晚|夜/.test(date.partOfDay) && hour < 12) hour += 12;
+  const dt = fromParts(
+    { year, month: date.month, day: date.day, ...(hour !== null ? { hour, minute: date.minute ?? 0 } : {}) },
+    zone,
+    text,
+  );
+  const precision: Precision = hour !== null ? 'minute' : 'day';
+  return { iso: toIso(dt, precision), precision, zoneAssumed: true };
+}
+
+/** The calendar date (YYYY-MM-DD) of an ISO value in a zone. */
+export function localDay(iso: string, zone: string): string {
+  return DateTime.fromISO(iso, { setZone: true }).setZone(zone).toISODate()!;
+}
