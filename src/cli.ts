@@ -6,12 +6,15 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './content/load.ts';
 import { runIngest } from './ingest/run.ts';
+import { normalizePrefix, runBuild, runServe } from './site/build.ts';
 import { articleJsonSchema } from './schema/article.ts';
 
 const HELP = `news-archive: turn a folder of raw news articles into a dated, searchable archive
 
 Usage:
-  news-archive ingest [options]    normalize content/articles/ into JSON
+  news-archive build [options]     ingest, then render the site into _site/
+  news-archive serve [options]     build, serve with live reload, rebuild on content changes
+  news-archive ingest [options]    normalize content/articles/ into JSON only
   news-archive schema [--out FILE] print (or write) the JSON Schema of an article
   news-archive --help | --version
 
@@ -24,6 +27,15 @@ Ingest options:
   --jobs N        worker threads (default: the number of cores; 1 = no workers)
   --quiet         print nothing but errors
   -h, --help      show this help
+
+Build and serve options (and --content, --jobs, --quiet as above):
+  --out DIR           output folder of the site (default: _site)
+  --archive DIR       where the normalized JSON goes (default: .archive)
+  --path-prefix PATH  URL path the site lives under, e.g. /news-archive/ on GitHub Pages
+                      (default: /)
+  --site-url URL      the site's public URL, for canonical links and feeds
+                      (default: site.yaml's url)
+  --port N            serve only: port of the local server (default: 8080)
 
 Exit status: 0 when every input became an article or a reported error; 1 with --strict
 when there were errors, or when the run itself failed; 2 for a usage error.
@@ -97,6 +109,63 @@ async function ingestCommand(args: string[]): Promise<number> {
   return values.strict && report.errors.length > 0 ? 1 : 0;
 }
 
+async function buildCommand(args: string[], serve: boolean): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      content: { type: 'string', default: 'content' },
+      out: { type: 'string', default: '_site' },
+      archive: { type: 'string', default: '.archive' },
+      'path-prefix': { type: 'string', default: '/' },
+      'site-url': { type: 'string' },
+      jobs: { type: 'string' },
+      port: { type: 'string', default: '8080' },
+      strict: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const jobs = positiveInt(values.jobs, '--jobs');
+  let pathPrefix: string;
+  try {
+    pathPrefix = normalizePrefix(values['path-prefix']);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const options = {
+    contentDir: values.content,
+    outDir: values.out,
+    archiveDir: values.archive,
+    pathPrefix,
+    ...(values['site-url'] ? { siteUrl: values['site-url'] } : {}),
+    ...(jobs !== undefined ? { jobs } : {}),
+    ...(!values.quiet && process.stderr.isTTY === true ? { onProgress: progressBar(process.stderr) } : {}),
+  };
+  if (serve) await runServe({ ...options, port: positiveInt(values.port, '--port') ?? 8080 });
+  const result = await runBuild(options);
+  const { report } = result.ingest;
+  for (const e of report.errors) process.stderr.write(`error: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+  if (!values.quiet) {
+    process.stdout.write(
+      `\nBuilt ${values.out}/ (path prefix ${pathPrefix})\n` +
+        `  inputs    ${report.inputs}\n` +
+        `  articles  ${report.articles}\n` +
+        `  errors    ${report.errors.length}\n` +
+        `  warnings  ${report.warnings.length} (see ${values.archive}/report.json)\n` +
+        `  pages     ${result.pages}\n` +
+        `  ingest    ${(result.ingest.ms / 1000).toFixed(2)} s\n` +
+        `  total     ${(result.ms / 1000).toFixed(2)} s\n`,
+    );
+  }
+  return values.strict && report.errors.length > 0 ? 1 : 0;
+}
+
 async function schemaCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true });
   const json = JSON.stringify(articleJsonSchema(), null, 2) + '\n';
@@ -111,6 +180,10 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'ingest':
         return await ingestCommand(rest);
+      case 'build':
+        return await buildCommand(rest, false);
+      case 'serve':
+        return await buildCommand(rest, true);
       case 'schema':
         return await schemaCommand(rest);
       case '--version':

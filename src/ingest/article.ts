@@ -24,9 +24,14 @@ import { extractCredits, parseCreditLine } from './html/credits.ts';
 import { extractDateline } from './html/dateline.ts';
 import { h, squash, text as textNode, textContent, type ElementContent, type Text } from './html/hast.ts';
 import { limitNesting } from './html/limit-nesting.ts';
+import { noteVideos } from './html/media.ts';
+import { removePageChrome } from './html/page-chrome.ts';
+import { removeTeaserLink } from './html/teaser.ts';
+import { cleanTitle } from './html/title.ts';
 import { restoreChineseQuotes } from './html/quotes.ts';
 import { removeBoilerplate } from './html/remove-boilerplate.ts';
 import { render } from './html/render.ts';
+import { linkEvent } from './link-event.ts';
 import { agencyId, detectOutlet } from './outlets/index.ts';
 import { InputError } from './parse/frontmatter.ts';
 import {
@@ -202,7 +207,14 @@ function chooseDate(
     }
     return { date: fm, provenance: 'front-matter', event: null, how: null };
   }
-  if (dateline) return { date: dateline, provenance: 'body-dateline', event: null, how: null };
+  // A date line that names only the day says less than the mirror's capture time of it.
+  const captureIsFiner =
+    dateline !== null &&
+    dateline.precision === 'day' &&
+    doc.header?.capturedAtMs !== undefined &&
+    doc.header.capturedAtMs !== null &&
+    Math.abs(doc.header.capturedAtMs - Date.parse(dateline.iso)) < 48 * 3600 * 1000;
+  if (dateline && !captureIsFiner) return { date: dateline, provenance: 'body-dateline', event: null, how: null };
   if (doc.header?.capturedAtMs) {
     const captured = parseDate(doc.header.capturedAtMs, zone);
     if (captured) return { date: captured, provenance: 'comment-timestamp', event: null, how: null };
@@ -276,6 +288,8 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
   if (limited.dropped > 0) findings.warnings.push(`HTML nested too deeply: ${limited.dropped} wrapper tags dropped`);
   const tree = fromHtml(limited.html, { fragment: true });
   extractDateline(tree, ctx);
+  noteVideos(tree, ctx);
+  removeTeaserLink(tree, ctx);
   for (const transform of profile.clean ?? []) transform(tree, ctx);
   removeBoilerplate(tree, ctx);
 
@@ -299,16 +313,14 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
 
   // Title.
   const inferred: Article['inferred'] = [];
-  let title = plainString(fm['title']);
+  const siteNames = [outlet.id, outlet.name, outlet.nameZh];
+  let title = cleanTitle(plainString(fm['title']), siteNames);
   let titleProvenance: TitleProvenance = 'front-matter';
   if (!title && doc.header?.title) {
-    title = plainString(doc.header.title);
+    title = cleanTitle(plainString(doc.header.title), siteNames);
     titleProvenance = 'header-link';
   }
   const firstHeading = blocks.find((b) => b.kind === 'heading' || b.kind === 'p');
-  if (title && firstHeading?.kind === 'heading' && blockText(firstHeading) === title) {
-    blocks.splice(blocks.indexOf(firstHeading), 1); // the headline repeated as the body's first heading
-  }
   if (!title && findings.bodyTitle) {
     title = findings.bodyTitle;
     titleProvenance = 'photo-block-headline';
@@ -321,6 +333,7 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     inferred.push({ field: 'title', method: "the body's first heading" });
   }
 
+  blocks = removePageChrome(blocks, title);
   const rendered = render(blocks, url);
   if (rendered.text.trim() === '' && rendered.images.length === 0) {
     throw new InputError('no article text remains after clean-up', doc.bodyLine);
@@ -361,6 +374,8 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     outlet.nameZh,
   ]);
   const fmAuthor = plainString(fm['author']);
+  const isOutletLabel = (label: string): boolean =>
+    label === outlet.name || label === outlet.nameZh || label === fmAuthor || profile.isOutletName?.(label) === true;
   let author: string | null = null;
   if (
     fmAuthor &&
@@ -374,7 +389,7 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
   const writers = findings.credits
     .filter((c) => /^(?:主笔|作者|撰文|撰稿|文字|记者|采写)$/.test(c.role))
     .map((c) => c.name);
-  if (!author && writers.length > 0) author = writers.join('、');
+  if (!author && writers.length > 0) author = [...new Set(writers)].join('、');
   if (!author && findings.agencyDateline && findings.agencyDateline.reporters.length > 0) {
     author = findings.agencyDateline.reporters.join('、');
   }
@@ -403,7 +418,8 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     ...new Set(
       (Array.isArray(fm['tags']) ? fm['tags'] : typeof fm['tags'] === 'string' ? [fm['tags']] : [])
         .map((t) => plainString(t))
-        .filter((t): t is string => t !== null && !outletNames.has(t) && !profile.isOutletName?.(t)),
+        // Mirrors tag every item with the outlet's name; that is not a topic.
+        .filter((t): t is string => t !== null && !isOutletLabel(t)),
     ),
   ];
   const categories = [
@@ -418,6 +434,16 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
         .filter((t): t is string => t !== null),
     ),
   ];
+
+  const link = linkEvent({ published: date.date.iso, title, text: rendered.text }, options.events);
+  const eventLink = date.event
+    ? {
+        confidence: link?.event === date.event ? link.confidence : 0.6,
+        reason: `the date was inferred from this event: ${date.how ?? ''}`.trim(),
+      }
+    : link
+      ? { confidence: link.confidence, reason: link.reason }
+      : null;
 
   const idKey = url ?? `${title}|${localDay(date.date.iso, profile.timeZone)}`;
   const id = `${outlet.id}-${sha256(idKey).slice(0, 12)}`;
@@ -444,7 +470,8 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     lang: detectLang(title + rendered.text),
     tags,
     categories,
-    event: date.event,
+    event: date.event ?? link?.event ?? null,
+    eventLink,
     inferred,
     input: { path, format: doc.format, encoding: decoded.encoding, sha256: sha256(bytes) },
     warnings: findings.warnings,

@@ -9,22 +9,52 @@
  * We use the WHATWG `TextDecoder` (full ICU ships with Node) rather than iconv-lite because
  * it has a fatal mode: an invalid sequence is an error, never a silent U+FFFD.
  */
+import { InputError } from './parse/frontmatter.ts';
+
 export interface Decoded {
   text: string;
   encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'big5';
   bom: boolean;
+  /** Bytes of a character cut short at the end of a truncated file, left out of `text`. */
+  truncatedBytes: number;
 }
 
-export class DecodeError extends Error {
+/** An InputError, so that every caller that reports unreadable input reports this too. */
+export class DecodeError extends InputError {
   override name = 'DecodeError';
 }
 
-function strict(encoding: string, bytes: Uint8Array): string | null {
+/**
+ * Decodes all of `bytes` or fails. A character cut short at the very end (a file truncated
+ * in transfer) is left out and counted in `dropped` rather than failing the whole file:
+ * those bytes could not become text anyway, and what precedes them is intact.
+ */
+function strict(encoding: string, bytes: Uint8Array): { text: string; dropped: number } | null {
+  const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+  let text: string;
   try {
-    return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+    text = decoder.decode(bytes, { stream: true });
   } catch {
     return null;
   }
+  try {
+    return { text: text + decoder.decode(), dropped: 0 };
+  } catch {
+    return { text, dropped: incompleteTail(encoding, bytes) };
+  }
+}
+
+/** How many bytes at the end of `bytes` start a character that never finishes (1..3). */
+function incompleteTail(encoding: string, bytes: Uint8Array): number {
+  for (let n = 1; n <= 3 && n < bytes.length; n++) {
+    try {
+      new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, bytes.length - n));
+      return n;
+    } catch {
+      // still incomplete: cut one more byte
+    }
+  }
+  return 0;
 }
 
 // The most frequent characters of news Chinese, in both scripts. A correct decoding is full
@@ -51,10 +81,11 @@ function chineseScore(text: string): number {
 }
 
 function looksLikeUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
-  if (bytes.length < 4 || bytes.length % 2 !== 0) return null;
+  if (bytes.length < 4) return null;
   let evenZeros = 0;
   let oddZeros = 0;
-  const n = Math.min(bytes.length, 4096);
+  // An odd length is a file truncated inside a code unit: judge the pairs that are whole.
+  const n = Math.min(bytes.length - (bytes.length % 2), 4096);
   for (let i = 0; i < n; i += 2) {
     if (bytes[i] === 0) evenZeros++;
     if (bytes[i + 1] === 0) oddZeros++;
@@ -68,39 +99,47 @@ function looksLikeUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
 
 export function decode(bytes: Uint8Array): Decoded {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    const text = strict('utf-8', bytes.subarray(3));
-    if (text === null) throw new DecodeError('starts with a UTF-8 byte-order mark but is not valid UTF-8');
-    return { text, encoding: 'utf-8', bom: true };
+    const utf8 = strict('utf-8', bytes.subarray(3));
+    if (utf8 === null) throw new DecodeError('starts with a UTF-8 byte-order mark but is not valid UTF-8');
+    return { text: utf8.text, encoding: 'utf-8', bom: true, truncatedBytes: utf8.dropped };
   }
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
-    const text = strict('utf-16le', bytes.subarray(2));
-    if (text === null) throw new DecodeError('starts with a UTF-16LE byte-order mark but is not valid UTF-16');
-    return { text, encoding: 'utf-16le', bom: true };
+    const utf16 = strict('utf-16le', bytes.subarray(2));
+    if (utf16 === null) throw new DecodeError('starts with a UTF-16LE byte-order mark but is not valid UTF-16');
+    return { text: utf16.text, encoding: 'utf-16le', bom: true, truncatedBytes: utf16.dropped };
   }
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
-    const text = strict('utf-16be', bytes.subarray(2));
-    if (text === null) throw new DecodeError('starts with a UTF-16BE byte-order mark but is not valid UTF-16');
-    return { text, encoding: 'utf-16be', bom: true };
+    const utf16 = strict('utf-16be', bytes.subarray(2));
+    if (utf16 === null) throw new DecodeError('starts with a UTF-16BE byte-order mark but is not valid UTF-16');
+    return { text: utf16.text, encoding: 'utf-16be', bom: true, truncatedBytes: utf16.dropped };
   }
   const utf8 = strict('utf-8', bytes);
-  if (utf8 !== null && !utf8.includes('\u0000')) return { text: utf8, encoding: 'utf-8', bom: false };
+  if (utf8 !== null && !utf8.text.includes('\u0000')) {
+    return { text: utf8.text, encoding: 'utf-8', bom: false, truncatedBytes: utf8.dropped };
+  }
 
   const utf16 = looksLikeUtf16(bytes);
   if (utf16) {
-    const text = strict(utf16, bytes);
-    if (text !== null) return { text, encoding: utf16, bom: false };
+    const decoded = strict(utf16, bytes);
+    if (decoded !== null) return { text: decoded.text, encoding: utf16, bom: false, truncatedBytes: decoded.dropped };
   }
 
-  const candidates: Array<{ encoding: 'gb18030' | 'big5'; text: string; score: number }> = [];
+  // Valid UTF-8 that is not UTF-16 but holds NULs is binary data: calling it GB18030 or
+  // Big5 would only hide that, and "not valid UTF-8" would be wrong.
+  if (utf8 !== null) throw new DecodeError('valid UTF-8 but holds NUL characters: binary data, not article text');
+
+  const candidates: Array<{ encoding: 'gb18030' | 'big5'; text: string; dropped: number; score: number }> = [];
   for (const encoding of ['gb18030', 'big5'] as const) {
-    const text = strict(encoding, bytes);
-    if (text !== null) candidates.push({ encoding, text, score: chineseScore(text) });
+    const decoded = strict(encoding, bytes);
+    if (decoded !== null) candidates.push({ encoding, ...decoded, score: chineseScore(decoded.text) });
   }
   candidates.sort((a, b) => b.score - a.score);
   const best = candidates[0];
   // A real Chinese text has well over half of its ideographs among the frequent ones; a
   // mis-decoding of binary or of another legacy encoding has few.
-  if (best && best.score >= 0.5) return { text: best.text, encoding: best.encoding, bom: false };
+  if (best && best.score >= 0.5) {
+    return { text: best.text, encoding: best.encoding, bom: false, truncatedBytes: best.dropped };
+  }
   throw new DecodeError(
     'cannot be decoded: not valid UTF-8, UTF-16, GB18030 or Big5 text' +
       (best ? ` (best guess ${best.encoding} reads as ${Math.round(best.score * 100)}% common Chinese)` : ''),

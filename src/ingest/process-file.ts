@@ -1,6 +1,6 @@
 /** Reads one input file and ingests it, turning every failure into a report entry. */
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Article } from '../schema/article.ts';
 import type { SummitEvent } from '../schema/content.ts';
 import { ingestBytes, InputError } from './article.ts';
@@ -24,6 +24,24 @@ export type FileOutcome =
   | { index: number; path: string; ok: true; article: Article }
   | { index: number; path: string; ok: false; message: string; line?: number };
 
+/**
+ * Reads to the end but never past `limit`: the size from `stat` can be stale (a file still
+ * being written) or wrong (0 for some kernel files), so it does not bound the read alone.
+ * Returns null when there is more than `limit`.
+ */
+async function readAtMost(handle: FileHandle, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, limit + 1 - total));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) return Buffer.concat(chunks, total);
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > limit) return null;
+  }
+}
+
 export async function ingestFile(job: FileJob, init: WorkerInit): Promise<FileOutcome> {
   const { index, path } = job;
   try {
@@ -42,16 +60,25 @@ export async function ingestFile(job: FileJob, init: WorkerInit): Promise<FileOu
           message: `file too large: ${(stats.size / 1048576).toFixed(1)} MiB, the limit is ${MAX_INPUT_BYTES / 1048576} MiB`,
         };
       }
-      bytes = await handle.readFile();
+      const read = await readAtMost(handle, MAX_INPUT_BYTES);
+      if (read === null)
+        return {
+          index,
+          path,
+          ok: false,
+          message: `file too large: it grew past the limit of ${MAX_INPUT_BYTES / 1048576} MiB while it was read`,
+        };
+      bytes = read;
     } finally {
       await handle.close();
     }
     const { article } = ingestBytes(bytes, path, init);
     return { index, path, ok: true, article };
   } catch (err) {
+    // DecodeError first: it is an InputError too, but its message needs the prefix.
+    if (err instanceof DecodeError) return { index, path, ok: false, message: `encoding: ${err.message}` };
     if (err instanceof InputError)
       return { index, path, ok: false, message: err.message, ...(err.line ? { line: err.line } : {}) };
-    if (err instanceof DecodeError) return { index, path, ok: false, message: `encoding: ${err.message}` };
     if (err instanceof RangeError && /call stack/i.test(err.message)) {
       return { index, path, ok: false, message: 'the markup is nested too deeply to read' };
     }

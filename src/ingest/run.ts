@@ -40,7 +40,21 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
 
-async function runJobs(jobs: FileJob[], init: WorkerInit, threads: number, onDone: () => void): Promise<FileOutcome[]> {
+const WORKER_URL = new URL('./worker-entry.js', import.meta.url);
+
+/**
+ * Runs the jobs, in worker threads when there are enough of them to pay for the start-up.
+ * A worker that dies (out of memory, a crash in native code, an exit) costs only the file it
+ * was reading: that file becomes an error and a fresh worker takes over the rest. Otherwise
+ * one hostile file would fail the run, or leave it waiting for an answer that never comes.
+ */
+export async function runJobs(
+  jobs: FileJob[],
+  init: WorkerInit,
+  threads: number,
+  onDone: () => void,
+  workerUrl: URL = WORKER_URL,
+): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = new Array(jobs.length);
   if (threads <= 1 || jobs.length < 16) {
     for (const job of jobs) {
@@ -50,28 +64,49 @@ async function runJobs(jobs: FileJob[], init: WorkerInit, threads: number, onDon
     return outcomes;
   }
   let next = 0;
-  const workers = Array.from({ length: Math.min(threads, jobs.length) }, () => {
-    return new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: init });
-  });
-  await Promise.all(
-    workers.map(
-      (worker) =>
-        new Promise<void>((resolveWorker, reject) => {
-          const feed = (): void => {
-            const job = jobs[next++];
-            if (job) worker.postMessage(job);
-            else void worker.terminate().then(() => resolveWorker());
+  const runWorker = (): Promise<void> =>
+    new Promise<void>((resolveWorker) => {
+      const worker = new Worker(workerUrl, { workerData: init });
+      let current: FileJob | undefined;
+      let finished = false;
+      let failure: Error | undefined;
+      const feed = (): void => {
+        current = jobs[next++];
+        if (current) worker.postMessage(current);
+        else {
+          finished = true;
+          void worker.terminate();
+        }
+      };
+      worker.on('message', (outcome: FileOutcome) => {
+        outcomes[outcome.index] = outcome;
+        current = undefined;
+        onDone();
+        feed();
+      });
+      worker.on('error', (err) => {
+        failure = err;
+      });
+      worker.on('exit', (code) => {
+        if (finished) return resolveWorker();
+        const job = current;
+        if (job) {
+          const why = failure ? failure.message : `exit code ${code}`;
+          outcomes[job.index] = {
+            index: job.index,
+            path: job.path,
+            ok: false,
+            message: `internal error: the worker stopped while reading this file (${why})`,
           };
-          worker.on('message', (outcome: FileOutcome) => {
-            outcomes[outcome.index] = outcome;
-            onDone();
-            feed();
-          });
-          worker.on('error', reject);
-          feed();
-        }),
-    ),
-  );
+          onDone();
+        }
+        // A worker that dies before its first job cannot be fixed by another one.
+        if (!job && failure) return resolveWorker(Promise.reject(failure));
+        resolveWorker(runWorker());
+      });
+      feed();
+    });
+  await Promise.all(Array.from({ length: Math.min(threads, jobs.length) }, runWorker));
   return outcomes;
 }
 

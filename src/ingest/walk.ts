@@ -2,8 +2,10 @@
  * Lists the input files under a folder, recursively, in a stable order. Never follows a
  * symbolic link and never opens anything but a regular file: links, devices, pipes and
  * sockets are reported, not read (a link could point outside the content folder, a pipe
- * would block the run).
+ * would block the run). An entry that cannot be looked at is reported too, so that one odd
+ * file never stops the whole run.
  */
+import type { Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
@@ -13,7 +15,7 @@ export interface WalkResult {
   ignored: string[];
 }
 
-function kindOf(stats: import('node:fs').Stats): string {
+function kindOf(stats: Stats): string {
   if (stats.isSymbolicLink()) return 'a symbolic link';
   if (stats.isFIFO()) return 'a named pipe';
   if (stats.isSocket()) return 'a socket';
@@ -21,26 +23,60 @@ function kindOf(stats: import('node:fs').Stats): string {
   return 'not a regular file';
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Code-unit order, not `localeCompare`: the order must not depend on the machine's locale. */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export async function walk(root: string, base: string): Promise<WalkResult> {
   const result: WalkResult = { files: [], rejected: [], ignored: [] };
   const toRelative = (p: string): string => relative(base, p).split(sep).join('/');
+  const reject = (full: string, message: string): void => {
+    result.rejected.push({ path: toRelative(full), message });
+  };
   const pending = [root];
   while (pending.length > 0) {
     const dir = pending.pop()!;
-    const entries = await readdir(dir);
-    for (const name of entries.sort()) {
+    let raw: Buffer[];
+    try {
+      // Names as bytes: a name that is not UTF-8 would come back with U+FFFD in it, naming
+      // a file that does not exist.
+      raw = await readdir(dir, { encoding: 'buffer' });
+    } catch (err) {
+      if (dir === root) throw err;
+      reject(dir, `folder cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      continue;
+    }
+    const names: string[] = [];
+    for (const bytes of raw) {
+      try {
+        names.push(utf8.decode(bytes));
+      } catch {
+        reject(join(dir, bytes.toString('utf8')), 'the file name is not valid UTF-8: not read');
+      }
+    }
+    for (const name of names.sort(byCodeUnit)) {
       const full = join(dir, name);
       if (name.startsWith('.')) {
         result.ignored.push(toRelative(full));
         continue;
       }
-      const stats = await lstat(full);
+      let stats: Stats;
+      try {
+        stats = await lstat(full);
+      } catch (err) {
+        // Removed since the listing, or not accessible.
+        reject(full, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        continue;
+      }
       if (stats.isDirectory()) pending.push(full);
       else if (stats.isFile()) result.files.push(full);
-      else result.rejected.push({ path: toRelative(full), message: `${kindOf(stats)}: not followed or read` });
+      else reject(full, `${kindOf(stats)}: not followed or read`);
     }
   }
-  result.files.sort();
-  result.rejected.sort((a, b) => a.path.localeCompare(b.path));
+  result.files.sort(byCodeUnit);
+  result.rejected.sort((a, b) => byCodeUnit(a.path, b.path));
   return result;
 }

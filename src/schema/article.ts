@@ -94,7 +94,12 @@ export const ArticleSchema = z
     lang: z.enum(['zh-Hans', 'zh-Hant']),
     tags: z.array(z.string().min(1)),
     categories: z.array(z.string().min(1)).describe('The outlet or mirror categories, as given'),
-    event: z.string().nullable(),
+    event: z.string().nullable().describe('The id of the event in content/events.yaml the article covers'),
+    eventLink: z
+      .object({ confidence: z.number().min(0).max(1), reason: z.string().min(1) })
+      .strict()
+      .nullable()
+      .describe('How sure the link to `event` is, and why'),
     inferred: z.array(InferenceSchema).describe('Values not stated by the file, and how they were found'),
     input: z
       .object({

@@ -54,7 +54,20 @@ export function reflow(text: string): Reflowed {
   // The column width: most lines are full, but start lines and punctuation squeezing make
   // many a little shorter, so the median undershoots; the 80th percentile does not.
   const full = percentile(widths, 0.8);
-  const hardWrapped = lines.length >= 6 && full <= 40 && blankRuns >= lines.length * 0.5;
+  // Many blank lines are not enough: short one-line paragraphs separated by blank lines look
+  // the same. A wrapped column has a blank line after (nearly) every line, and most of its
+  // lines, the closing photo block aside, are full or indented first lines.
+  let adjacent = 0;
+  for (let i = 1; i < all.length; i++) if (all[i] !== '' && all[i - 1] !== '') adjacent++;
+  let body = widths.length;
+  while (body > 0 && widths[body - 1]! < full * 0.5) body--;
+  const inColumn = widths.slice(0, body).filter((w) => w >= full - 3.5 && w <= full + 1).length;
+  const hardWrapped =
+    lines.length >= 6 &&
+    full <= 40 &&
+    blankRuns >= lines.length * 0.5 &&
+    adjacent <= lines.length * 0.1 &&
+    inColumn >= body * 0.5;
   if (!hardWrapped) {
     // Ordinary plain text: blank lines separate paragraphs, single newlines are soft.
     const paragraphs = text
@@ -95,7 +108,9 @@ export function reflow(text: string): Reflowed {
     const nextW = i + 1 < end ? widths[i + 1]! : 0;
     let ends = false;
     if (TERMINAL.test(line)) {
-      if (first) ends = w < full - 3.5;
+      // A first line is two characters short; one that ends a sentence and is followed by
+      // another first line is a whole one-line paragraph.
+      if (first) ends = w < full - 3.5 || (startBand(w) && startBand(nextW));
       else ends = w <= full - 1.5 || startBand(nextW);
     }
     if (ends || i === end - 1) {

@@ -13,6 +13,7 @@ import {
   classes,
   h,
   isElement,
+  prop,
   squash,
   text as textNode,
   textContent,
@@ -200,7 +201,7 @@ export function toBlocks(root: Parents, baseUrl: string | null): Block[] {
         const onlyInline = child.children.every(
           (c) => c.type !== 'element' || INLINE.has(c.tagName) || c.tagName === 'img',
         );
-        if (imgs.length === 1 && onlyInline && squash(textContent(child)).length < 800) {
+        if (imgs.length === 1 && onlyInline && !isStoryBesideImage(child, imgs[0]!)) {
           flush();
           figureFrom(child, imgs[0]!);
         } else {
@@ -215,6 +216,18 @@ export function toBlocks(root: Parents, baseUrl: string | null): Block[] {
   walk(root);
   flush();
   return attachCaptions(blocks);
+}
+
+/**
+ * Text beside an image is its caption unless it reads as the story: when the image brings
+ * its own caption (alt or title, as RTI's teasers do) and the text runs on, or when it is
+ * longer than any caption.
+ */
+function isStoryBesideImage(container: Element, img: Element): boolean {
+  const length = squash(textContent(container)).length;
+  if (length >= 800) return true;
+  const own = squash(prop(img, 'alt') ?? '') || squash(prop(img, 'title') ?? '');
+  return own.length > 8 && length > 120;
 }
 
 function findImages(el: Element): Element[] {

@@ -10,7 +10,7 @@ import { prop, squash, type Element } from './hast.ts';
 const SOURCE_ATTRIBUTES = ['dataOriginal', 'dataSrc', 'dataLazySrc', 'dataUrl', 'dataActualsrc', 'src'];
 
 const PLACEHOLDER =
-  /(?:^data:|placeholder|blank\.(?:gif|png)|spacer\.gif|grey-?placeholder|transparent\.(?:gif|png)|1x1\.(?:gif|png)|loading\.(?:gif|svg))/i;
+  /(?:^data:|placeholder|blank\.(?:gif|png)|spacer\.gif|grey-?placeholder|transparent\.(?:gif|png)|1x1\.(?:gif|png)|loading\.(?:gif|svg)|\/meta_og_twcards\/|og[-_]default|default[-_](?:share|og|social)|lazy[-_]?load\.(?:gif|png|svg))/i;
 
 function integer(value: string | null): number | null {
   if (value === null || !/^\s*\d{1,6}\s*(?:px)?\s*$/.test(value)) return null;

@@ -33,6 +33,9 @@ const DROP_TAGS = new Set([
   'audio',
   'frame',
   'frameset',
+  'iframe',
+  'noembed',
+  'noframes',
   'nav',
 ]);
 

@@ -82,10 +82,60 @@ export function render(blocks: Block[], baseUrl: string | null): Rendered {
   const clean = sanitizeTree(root);
   for (const node of clean.children) {
     if (node.type !== 'element' || node.tagName === 'figure') continue;
-    const value = node.tagName === 'pre' ? textContent(node).trim() : squashKeepingBreaks(textContent(node));
+    const value = node.tagName === 'pre' ? textContent(node).trim() : squashKeepingBreaks(blockText(node));
     if (value) paragraphs.push(value);
   }
-  return { html: toHtml(clean).trim(), text: paragraphs.join('\n\n'), images };
+  if (paragraphs.length === 0) {
+    // A photo gallery tells its story in the captions; they are its text.
+    for (const block of blocks) if (block.kind === 'figure' && block.caption) paragraphs.push(block.caption);
+  }
+  return { html: escapeAttributeBrackets(toHtml(clean)).trim(), text: paragraphs.join('\n\n'), images };
+}
+
+/**
+ * toHtml leaves `<` and `>` raw inside quoted attribute values (valid HTML), so an `alt` of
+ * `<script>` reaches feeds, JSON users and any regex-based consumer as markup. Escaped, it
+ * reads the same. toHtml always double-quotes such values and escapes `"` inside them, so
+ * `="…"` spans are exactly attribute values (or text, where the entities render the same).
+ */
+function escapeAttributeBrackets(html: string): string {
+  return html.replace(
+    /="([^"]*)"/g,
+    (_m, value: string) => `="${value.replace(/</g, '&#x3C;').replace(/>/g, '&#x3E;')}"`,
+  );
+}
+
+/** Elements that start a line of their own in the plain text of a list, table or quote. */
+const LINE_TAGS = new Set(['p', 'li', 'tr', 'dt', 'dd', 'caption', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre']);
+
+/**
+ * Plain text of a block, with list items, table rows and quoted paragraphs on lines of their
+ * own and table cells apart, so `<li>一</li><li>二</li>` does not read `一二`. Iterative,
+ * like textContent, because the tree comes from the web.
+ */
+function blockText(node: Element): string {
+  let out = '';
+  const stack: Array<ElementContent | string> = [node];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (typeof current === 'string') {
+      out += current;
+      continue;
+    }
+    if (current.type === 'text') out += current.value;
+    else if (current.type === 'element') {
+      if (current.tagName === 'br') {
+        out += '\n';
+        continue;
+      }
+      const line = LINE_TAGS.has(current.tagName);
+      const cell = current.tagName === 'td' || current.tagName === 'th';
+      if (line) out += '\n';
+      stack.push(line ? '\n' : cell ? ' ' : '');
+      for (let i = current.children.length - 1; i >= 0; i--) stack.push(current.children[i]!);
+    }
+  }
+  return out;
 }
 
 function squashKeepingBreaks(value: string): string {

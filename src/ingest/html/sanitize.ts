@@ -8,7 +8,22 @@ import { sanitize, type Schema } from 'hast-util-sanitize';
 import type { Root } from './hast.ts';
 
 export const ARTICLE_SCHEMA: Schema = {
-  strip: ['script', 'style', 'noscript', 'template', 'textarea', 'select', 'title', 'svg', 'math'],
+  // Elements whose content is never shown as article text (raw text, fallbacks for plug-ins
+  // and frames): stripped with their content, not unwrapped.
+  strip: [
+    'script',
+    'style',
+    'noscript',
+    'noembed',
+    'noframes',
+    'iframe',
+    'template',
+    'textarea',
+    'select',
+    'title',
+    'svg',
+    'math',
+  ],
   clobberPrefix: '',
   clobber: [],
   ancestors: {
@@ -73,13 +88,17 @@ export const ARTICLE_SCHEMA: Schema = {
   attributes: {
     a: ['href', 'title'],
     img: ['src', 'alt', 'width', 'height'],
-    time: ['dateTime'],
+    // Only a machine-readable date or time: the value is copied from the web unchecked
+    // otherwise (`datetime="javascript:…"` is harmless but is not a date).
+    time: [['dateTime', /^[\d\-+:.TZ ]{2,40}$/i]],
     abbr: ['title'],
     ol: ['start', 'reversed'],
     td: ['colSpan', 'rowSpan'],
     th: ['colSpan', 'rowSpan', 'scope'],
   },
-  protocols: { href: ['http', 'https', 'mailto'], src: ['http', 'https'] },
+  // render.ts already keeps only http(s) links; mailto here would let one through if that
+  // step were ever skipped, and an archive has no use for mail links.
+  protocols: { href: ['http', 'https'], src: ['http', 'https'] },
   required: {},
 };
 

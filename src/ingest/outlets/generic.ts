@@ -7,11 +7,20 @@ import type { Outlet } from '../../schema/article.ts';
 import type { OutletProfile, SourceDocument } from '../types.ts';
 import { documentUrls, frontMatterStrings, hostOf } from './shared.ts';
 
-const GENERIC_HOST_PARTS = new Set(['www', 'm', 'cn', 'zh', 'news', 'com', 'net', 'org', 'co', 'gov', 'edu', 'cn']);
+/** Labels that name a country, a language edition or a section, never the site. */
+const GENERIC_HOST_PARTS = new Set(['www', 'm', 'cn', 'zh', 'news', 'mobile', 'amp', 'big5', 'gb']);
+/** Second-level suffixes under a country code (`rti.org.tw`, `bbc.co.uk`). */
+const SECOND_LEVEL = new Set(['com', 'net', 'org', 'co', 'gov', 'edu', 'ac']);
+/** Hosting platforms: the site is the label before them (`wqw2010.blogspot.com`). */
+const PLATFORMS = new Set(['blogspot', 'wordpress', 'substack', 'medium', 'github', 'tumblr']);
 
 function hostId(host: string): string {
-  const parts = host.split('.').filter((p) => !GENERIC_HOST_PARTS.has(p) && !/^[a-z]{2}$/.test(p));
-  return (parts[parts.length - 1] ?? host).replace(/[^a-z0-9-]/g, '') || 'unknown';
+  const labels = host.split('.');
+  labels.pop(); // the top-level domain
+  if (labels.length > 1 && SECOND_LEVEL.has(labels[labels.length - 1]!)) labels.pop();
+  if (labels.length > 1 && PLATFORMS.has(labels[labels.length - 1]!)) labels.pop();
+  const site = labels.filter((l) => !GENERIC_HOST_PARTS.has(l)).pop() ?? labels.pop() ?? host;
+  return site.replace(/[^a-z0-9-]/g, '') || 'unknown';
 }
 
 /** Names the unknown outlet of a document from what it says about itself. */

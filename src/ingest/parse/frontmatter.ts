@@ -32,6 +32,51 @@ export class InputError extends Error {
 const OPENING = /^---[ \t]*([A-Za-z0-9_-]*)[ \t]*$/;
 const CLOSING = /^(?:---|\.\.\.)[ \t]*$/;
 
+function parseYaml(text: string): ReturnType<typeof parseDocument> {
+  return parseDocument(text, { schema: 'core', prettyErrors: false, uniqueKeys: false });
+}
+
+/** Where the quoted scalar opened at `start` closes on `line`, or -1. */
+function closingQuote(line: string, start: number, quote: string): number {
+  for (let i = start; i < line.length; i++) {
+    const ch = line[i];
+    if (quote === '"' && ch === '\\') i++;
+    else if (ch === quote) {
+      if (quote === "'" && line[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Blog generators (Hexo's js-yaml, Jekyll's psych) write and read a quoted title that
+ * spans lines with its continuation at column 0 (`title: "…\n"`), which strict YAML 1.2
+ * rejects: continuation lines must be indented under their key. Indenting them changes
+ * nothing else, so a file those tools read is read here the same way.
+ */
+export function indentQuotedContinuations(yamlText: string): string {
+  const lines = yamlText.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    out.push(line);
+    const m = /^(\s*)[^\s#:][^:]*:[ \t]+(["'])/.exec(line);
+    if (!m) continue;
+    const quote = m[2]!;
+    if (closingQuote(line, m[0].length, quote) >= 0) continue;
+    const indent = `${m[1]!}  `;
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const next = lines[j]!;
+      out.push(next.startsWith(indent) ? next : indent + next.trimStart());
+      if (closingQuote(next, 0, quote) >= 0) break;
+    }
+    i = j;
+  }
+  return out.join('\n');
+}
+
 /**
  * Returns null when the text has no front matter (the first non-blank line is not `---…`).
  * Throws InputError for front matter that must not be read.
@@ -60,7 +105,14 @@ export function splitFrontMatter(text: string): FrontMatterSplit | null {
   if (close < 0) throw new InputError('front matter is not terminated: no closing "---" line', first + 1);
 
   const yamlText = lines.slice(first + 1, close).join('\n');
-  const doc = parseDocument(yamlText, { schema: 'core', prettyErrors: false, uniqueKeys: false });
+  let doc = parseYaml(yamlText);
+  if (doc.errors.length > 0) {
+    const repaired = indentQuotedContinuations(yamlText);
+    if (repaired !== yamlText) {
+      const second = parseYaml(repaired);
+      if (second.errors.length === 0) doc = second;
+    }
+  }
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const yamlLine = err.linePos?.[0]?.line;

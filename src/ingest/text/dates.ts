@@ -80,7 +80,9 @@ export function parseDate(raw: string | number | Date, zone: string): ParsedDate
     };
   }
   if (ISO_LIKE.test(text)) {
-    const normalized = text.replace(' ', 'T').replace(/\s+(?=[Zz+-]\d*)/, '');
+    // Only the space between date and time becomes `T`; one before the zone is dropped
+    // (`2022-11-15T08:45:00 Z` once became `…00TZ` and was refused as impossible).
+    const normalized = text.replace(/^(\S+) (?=\d)/, '$1T').replace(/\s+(?=[Zz+-]\d*)/, '');
     const hasZone = HAS_ZONE.test(text) && /[T ]\d/.test(text);
     const dateOnly = !/[T ]\d/.test(text);
     const dt = DateTime.fromISO(normalized.replace(/^(\d{4})-(\d)(?=-)/, '$1-0$2').replace(/-(\d)(?=$|T)/, '-0$1'), {
@@ -115,23 +117,32 @@ export function parseDate(raw: string | number | Date, zone: string): ParsedDate
 }
 
 const CJK_DATE =
-  /(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上|晚间|夜间|晚|早)?(?:\s*(\d{1,2})\s*[:：]\s*(\d{2}))?/;
+  /(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上|晚间|夜间|晚|早)?(?:\s*(\d{1,2})\s*(?:[:：]\s*(\d{2})|[时點点](?:\s*(\d{1,2})\s*分|(半))?))?/;
 
-/** Finds the first Chinese date expression (`11月16日上午`, `2020年6月25日`, `11 月 16 日 08：46`). */
+/** Full-width digits (`１１月１６日`) occur in reprints; they are one UTF-16 unit like ASCII ones. */
+function asciiDigits(text: string): string {
+  return text.replace(/[\uff10-\uff19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+}
+
+/**
+ * Finds the first Chinese date expression (`11月16日上午`, `2020年6月25日`, `11 月 16 日 08：46`,
+ * `11月15日晚8时30分`).
+ */
 export function findChineseDate(text: string): { date: PartialDate; match: string; index: number } | null {
-  const m = CJK_DATE.exec(text);
+  const m = CJK_DATE.exec(asciiDigits(text));
   if (!m) return null;
-  const [match, y, mo, d, part, hh, mm] = m;
+  const [whole, y, mo, d, part, hh, mm, minutes, half] = m;
+  const minute = mm ?? minutes ?? (half ? '30' : undefined);
   return {
     date: {
       year: y ? +y : null,
       month: +mo!,
       day: +d!,
       hour: hh ? +hh : null,
-      minute: mm ? +mm : null,
+      minute: hh && minute ? +minute : null,
       partOfDay: part ?? null,
     },
-    match,
+    match: text.slice(m.index, m.index + whole.length),
     index: m.index,
   };
 }

@@ -43,7 +43,8 @@ export function unproxy(value: string): string {
   for (let depth = 0; depth < 5; depth++) {
     let u: URL;
     try {
-      u = new URL(current);
+      // Mirrors also write the proxy protocol-relative (`//images.weserv.nl/?url=…`).
+      u = new URL(current.startsWith('//') ? `https:${current}` : current);
     } catch {
       return current;
     }

@@ -1,0 +1,45 @@
+// Eleventy configuration: input is templates/ only; articles arrive as data (global data
+// `archive`, computed by src/site/data.ts from the ingest output), never as templates.
+// Loaded by `news-archive build|serve`, which registers tsx so the TypeScript modules load.
+import { rssPlugin } from '@11ty/eleventy-plugin-rss';
+
+export default async function (eleventyConfig) {
+  const archiveDir = process.env.NEWS_ARCHIVE_DATA ?? '.archive';
+  const contentDir = process.env.NEWS_ARCHIVE_CONTENT ?? 'content';
+  const { loadContentConfig } = await import('./src/content/load.ts');
+  const { buildSiteData, readSummaries, readArticleHtml } = await import('./src/site/data.ts');
+  const { siteFilters } = await import('./src/site/filters.ts');
+
+  eleventyConfig.addPlugin(rssPlugin);
+  // Autoescape is the Nunjucks default; said here because the safety of every page rests on it.
+  eleventyConfig.setNunjucksEnvironmentOptions({
+    autoescape: true,
+    throwOnUndefined: false,
+    trimBlocks: true,
+    lstripBlocks: true,
+  });
+
+  // Recomputed on every build, so that `serve` shows re-ingested content.
+  eleventyConfig.addGlobalData('site', async () => {
+    const config = await loadContentConfig(contentDir);
+    const url = process.env.NEWS_ARCHIVE_SITE_URL || config.site.url;
+    return { ...config.site, url, origin: url ? new URL(url).origin : 'https://example.invalid' };
+  });
+  eleventyConfig.addGlobalData('archive', async () =>
+    buildSiteData(readSummaries(archiveDir), await loadContentConfig(contentDir)),
+  );
+  eleventyConfig.addFilter('articleHtml', (id) => readArticleHtml(archiveDir, id));
+  for (const [name, filter] of Object.entries(siteFilters)) eleventyConfig.addFilter(name, filter);
+
+  eleventyConfig.addPassthroughCopy({ public: '/' });
+  eleventyConfig.setQuietMode(true);
+
+  return {
+    // Input and output come from the caller (src/site/build.ts): templates/ and --out.
+    dir: { includes: '_includes', layouts: '_layouts' },
+    templateFormats: ['njk'],
+    htmlTemplateEngine: 'njk',
+    markdownTemplateEngine: false,
+    dataTemplateEngine: false,
+  };
+}

@@ -1,0 +1,14 @@
+// The few parts of Eleventy's programmatic API we use (the package ships no types).
+declare module '@11ty/eleventy' {
+  interface EleventyOptions {
+    configPath?: string;
+    pathPrefix?: string;
+    quietMode?: boolean;
+  }
+  export default class Eleventy {
+    constructor(input: string, output: string, options?: EleventyOptions);
+    write(): Promise<unknown>;
+    watch(): Promise<void>;
+    serve(port?: number): Promise<void>;
+  }
+}
