@@ -406,6 +406,17 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
 
   // Images.
   const images: ArticleImage[] = rendered.images;
+  // Photo credits stay on their images and are listed with the other credits too.
+  for (const image of images) {
+    if (!image.credit) continue;
+    const people = /(?:记者|摄影师?|攝影|通讯员)\s*([\u4e00-\u9fa5·]{2,5}(?:\s*[、，,]\s*[\u4e00-\u9fa5·]{2,5})*)\s*(?:\/?\s*摄)?$/.exec(image.credit);
+    const names = people ? people[1]!.split(/\s*[、，,]\s*/) : [image.credit.replace(/\s*\/?\s*摄$/, '')];
+    // An agency (（路透社）) is where the photo comes from, not who took it.
+    const role = !people && agencyId(image.credit) ? '图片来源' : '摄影';
+    for (const name of names) {
+      if (!findings.credits.some((c) => c.role === role && c.name === name)) findings.credits.push({ role, name });
+    }
+  }
   const head =
     typeof fm['headimg'] === 'string' ? fm['headimg'] : typeof fm['thumbnail'] === 'string' ? fm['thumbnail'] : null;
   const headSrc = head ? absoluteHttpUrl(unproxy(head), url) : null;
