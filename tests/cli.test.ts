@@ -154,7 +154,7 @@ describe('ingest', () => {
     for (const file of await readdir(out, { recursive: true })) {
       const a = join(out, file);
       const b = join(`${out}-2`, file);
-      if (file.endsWith('.json')) assert.ok((await readFile(a)).equals(await readFile(b)), `${file} differs`);
+      if (file.endsWith('.json')) assert.equal(await readFile(b, 'utf8'), await readFile(a, 'utf8'), `${file} differs`);
     }
   });
 

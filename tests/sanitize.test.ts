@@ -184,3 +184,27 @@ for (const format of FORMAT_NAMES) {
     });
   });
 }
+
+describe('htmlProblems (the checker itself)', () => {
+  it('flags what it is meant to flag', () => {
+    const bad = [
+      '<script>alert(1)</script>',
+      '<p onclick="x">a</p>',
+      '<a href="javascript:alert(1)">a</a>',
+      '<img src="data:image/png;base64,AAAA">',
+      '<p style="color:red">a</p>',
+      '<div>a</div>',
+      '<p class="x">a</p>',
+      '<a href="mailto:a@example.com">a</a>',
+      '<img src="https://example.com/a.jpg" alt="<script>">',
+    ];
+    for (const html of bad) {
+      assert.notDeepEqual(htmlProblems(html), [], html);
+      assert.notDeepEqual(htmlProblems(html, { tagsOnly: true }), [], html);
+    }
+    assert.deepEqual(
+      htmlProblems('<p>a <a href="https://example.com/">b</a></p><img src="http://x.org/a.jpg" alt="onerror=1">'),
+      [],
+    );
+  });
+});

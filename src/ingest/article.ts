@@ -59,7 +59,12 @@ function sha256(data: Uint8Array | string): string {
 function plainString(value: unknown): string | null {
   if (typeof value === 'number' || value instanceof Date) return String(value);
   if (typeof value !== 'string') return null;
-  const cleaned = squash(decodeEntities(value.replace(/<[^>]*>/g, ' ')));
+  // Markup in a metadata field is dropped with what it holds when that is code or styling.
+  const cleaned = squash(
+    decodeEntities(
+      value.replace(/<(script|style|noscript|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ').replace(/<[^>]*>/g, ' '),
+    ),
+  );
   return cleaned === '' ? null : cleaned;
 }
 
@@ -183,9 +188,10 @@ function chooseDate(
   bodyText: string,
   zone: string,
   events: SummitEvent[],
+  frontMatterLine: number | undefined,
 ): DateChoice {
   const fmDate = doc.frontMatter?.['date'] ?? doc.frontMatter?.['published'] ?? doc.frontMatter?.['pubDate'];
-  const line = doc.frontMatter ? (doc.bodyLine > 1 ? undefined : undefined) : undefined;
+  const line = doc.frontMatter ? frontMatterLine : undefined;
   const attempt = (value: unknown, what: string): ParsedDate | null => {
     if (value === undefined || value === null || value === '') return null;
     try {
@@ -262,6 +268,9 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
   const text = decoded.text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
   if (text.trim() === '') throw new InputError('the file is empty');
   const doc = parseSource(text, path);
+  // The line of the front matter's date, so that an impossible date is reported where it is.
+  const dateIndex = doc.frontMatter ? text.split('\n').findIndex((l) => /^(?:date|published|pubDate)\s*:/.test(l)) : -1;
+  const dateLine = dateIndex >= 0 && dateIndex < doc.bodyLine ? dateIndex + 1 : undefined;
   if (squash(doc.html.replace(/<[^>]*>/g, ' ')) === '' && !/<img\b/i.test(doc.html)) {
     throw new InputError(
       doc.frontMatter ? 'front matter only: the file has no article body' : 'the file has no article body',
@@ -282,6 +291,14 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     warnings: [],
   };
   if (!match.known) findings.warnings.push(`unknown outlet "${outlet.name}": read with the generic profile`);
+  if (decoded.truncatedBytes > 0) {
+    findings.warnings.push(
+      `the file ends inside a character (${decoded.truncatedBytes} bytes dropped): it may be truncated`,
+    );
+  }
+  if (fm['title'] !== undefined && fm['title'] !== null && typeof fm['title'] !== 'string') {
+    findings.warnings.push('the front matter title is not text: ignored');
+  }
   const ctx: CleanContext = { doc, baseUrl: url, findings };
 
   const limited = limitNesting(doc.html);
@@ -358,6 +375,7 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     rendered.text,
     profile === undefined ? options.defaultTimeZone : profile.timeZone,
     options.events,
+    dateLine,
   );
   if (date.how) inferred.push({ field: 'published', method: date.how });
   if (date.date.zoneAssumed && date.provenance !== 'inferred-from-event' && date.provenance !== 'body-text') {
@@ -409,7 +427,10 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
   // Photo credits stay on their images and are listed with the other credits too.
   for (const image of images) {
     if (!image.credit) continue;
-    const people = /(?:记者|摄影师?|攝影|通讯员)\s*([\u4e00-\u9fa5·]{2,5}(?:\s*[、，,]\s*[\u4e00-\u9fa5·]{2,5})*)\s*(?:\/?\s*摄)?$/.exec(image.credit);
+    const people =
+      /(?:记者|摄影师?|攝影|通讯员)\s*([\u4e00-\u9fa5·]{2,5}(?:\s*[、，,]\s*[\u4e00-\u9fa5·]{2,5})*)\s*(?:\/?\s*摄)?$/.exec(
+        image.credit,
+      );
     const names = people ? people[1]!.split(/\s*[、，,]\s*/) : [image.credit.replace(/\s*\/?\s*摄$/, '')];
     // An agency (（路透社）) is where the photo comes from, not who took it.
     const role = !people && agencyId(image.credit) ? '图片来源' : '摄影';

@@ -35,9 +35,10 @@ export function limitNesting(html: string, maxDepth = 256): { html: string; drop
   let depth = 0;
   let dropped = 0;
   const droppedAt: number[] = []; // depths at which an open tag was dropped, to drop its close
-  const out = html.replace(TAG, (tag, slash: string, name: string, selfClose: string) => {
+  // `<div/>` does not close in HTML (only void elements are self-closing), so it counts.
+  const out = html.replace(TAG, (tag, slash: string, name: string) => {
     const lower = name.toLowerCase();
-    if (VOID.has(lower) || selfClose) return tag;
+    if (VOID.has(lower)) return tag;
     if (slash) {
       if (droppedAt.length > 0 && droppedAt[droppedAt.length - 1] === depth) {
         droppedAt.pop();

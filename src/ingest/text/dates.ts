@@ -37,9 +37,15 @@ function toIso(dt: DateTime, precision: Precision): string {
   return utc.toISO({ suppressMilliseconds: utc.millisecond === 0 })!;
 }
 
+/** Years a news article can carry; outside them a value is a typo or garbage, not a date. */
+const PLAUSIBLE_YEARS = { min: 1900, max: 2100 };
+
 function checked(dt: DateTime, text: string): DateTime {
   if (!dt.isValid)
     throw new DateRangeError(`"${text}" is not a real date (${dt.invalidExplanation ?? dt.invalidReason})`);
+  if (dt.year < PLAUSIBLE_YEARS.min || dt.year > PLAUSIBLE_YEARS.max) {
+    throw new DateRangeError(`"${text}" is not a plausible publication date (year ${dt.year})`);
+  }
   return dt;
 }
 
@@ -74,7 +80,7 @@ export function parseDate(raw: string | number | Date, zone: string): ParsedDate
     const ms = Number(text);
     if (!Number.isSafeInteger(ms)) return null;
     return {
-      iso: toIso(DateTime.fromMillis(ms, { zone: 'utc' }), 'instant'),
+      iso: toIso(checked(DateTime.fromMillis(ms, { zone: 'utc' }), text), 'instant'),
       precision: 'instant',
       zoneAssumed: false,
     };
