@@ -32,6 +32,10 @@ export default async function (eleventyConfig) {
   for (const [name, filter] of Object.entries(siteFilters)) eleventyConfig.addFilter(name, filter);
 
   eleventyConfig.addPassthroughCopy({ public: '/' });
+  // `serve` re-ingests into the archive folder when content changes; that triggers a rebuild.
+  // The archive folder is git-ignored, and Eleventy's watcher skips git-ignored paths by default.
+  eleventyConfig.setUseGitIgnore(false);
+  eleventyConfig.addWatchTarget(archiveDir);
   eleventyConfig.setQuietMode(true);
 
   return {

@@ -94,6 +94,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
 export async function runServe(options: BuildOptions & { port: number }): Promise<never> {
   await runBuild(options);
   const server = eleventy(options);
+  await server.init();
   await server.watch();
   await server.serve(options.port);
   let timer: NodeJS.Timeout | undefined;
@@ -103,13 +104,10 @@ export async function runServe(options: BuildOptions & { port: number }): Promis
       void (async () => {
         const result = await runIngest({ contentDir: options.contentDir, outDir: options.archiveDir });
         await publishData(options);
+        // Eleventy watches the archive folder (see .eleventy.js) and rebuilds from it.
         process.stdout.write(
           `content changed: ${result.report.articles} articles, ${result.report.errors.length} errors\n`,
         );
-        // Touching a template makes Eleventy's watcher rebuild with the new data.
-        const now = new Date();
-        const { utimes } = await import('node:fs/promises');
-        await utimes(join(ROOT, 'templates', 'index.njk'), now, now);
       })();
     }, 200);
   });
