@@ -1,13 +1,14 @@
 // Eleventy configuration: input is templates/ only; articles arrive as data (global data
 // `archive`, computed by src/site/data.ts from the ingest output), never as templates.
 // Loaded by `news-archive build|serve`, which registers tsx so the TypeScript modules load.
+import { fileURLToPath } from 'node:url';
 import { rssPlugin } from '@11ty/eleventy-plugin-rss';
 
 export default async function (eleventyConfig) {
   const archiveDir = process.env.NEWS_ARCHIVE_DATA ?? '.archive';
   const contentDir = process.env.NEWS_ARCHIVE_CONTENT ?? 'content';
   const { loadContentConfig } = await import('./src/content/load.ts');
-  const { buildSiteData, readSummaries, readArticleHtml } = await import('./src/site/data.ts');
+  const { buildSiteData, readSummaries } = await import('./src/site/data.ts');
   const { siteFilters } = await import('./src/site/filters.ts');
 
   eleventyConfig.addPlugin(rssPlugin);
@@ -28,7 +29,15 @@ export default async function (eleventyConfig) {
   eleventyConfig.addGlobalData('archive', async () =>
     buildSiteData(readSummaries(archiveDir), await loadContentConfig(contentDir)),
   );
-  eleventyConfig.addFilter('articleHtml', (id) => readArticleHtml(archiveDir, id));
+  // Article images: archived copies become responsive <picture>s, the others keep their URL (src/site/images.ts).
+  const { ImageRenderer, readArticleImages } = await import('./src/site/images.ts');
+  const images = new ImageRenderer({
+    mediaDir: `${contentDir}/media`,
+    outputDir: eleventyConfig.directories.output,
+    cacheDir: process.env.NEWS_ARCHIVE_IMAGE_CACHE ?? fileURLToPath(new URL('.cache/images/', import.meta.url)),
+  });
+  eleventyConfig.addFilter('articleHtml', async (id) => images.renderArticle(readArticleImages(archiveDir, id)));
+  eleventyConfig.addFilter('archivedImage', async (src) => images.archivedPath(src));
   for (const [name, filter] of Object.entries(siteFilters)) eleventyConfig.addFilter(name, filter);
 
   eleventyConfig.addPassthroughCopy({ public: '/' });

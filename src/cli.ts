@@ -8,6 +8,7 @@ import { ConfigError } from './content/load.ts';
 import { runIngest } from './ingest/run.ts';
 import { normalizePrefix, runBuild, runServe } from './site/build.ts';
 import { articleJsonSchema } from './schema/article.ts';
+import { runImages } from './images/archive.ts';
 
 const HELP = `news-archive: turn a folder of raw news articles into a dated, searchable archive
 
@@ -15,6 +16,7 @@ Usage:
   news-archive build [options]     ingest, then render the site into _site/
   news-archive serve [options]     build, serve with live reload, rebuild on content changes
   news-archive ingest [options]    normalize content/articles/ into JSON only
+  news-archive images [options]    fetch every article image once into content/media/
   news-archive schema [--out FILE] print (or write) the JSON Schema of an article
   news-archive --help | --version
 
@@ -36,6 +38,16 @@ Build and serve options (and --content, --jobs, --quiet as above):
   --site-url URL      the site's public URL, for canonical links and feeds
                       (default: site.yaml's url)
   --port N            serve only: port of the local server (default: 8080)
+
+Images options (and --content, --quiet as above):
+  --archive DIR       where the ingest (run first) writes the normalized JSON
+                      (default: .archive)
+  --concurrency N     images fetched at once (default: 4)
+  --retry-failed      fetch again the URLs that failed in an earlier run
+  --allow-host HOST   let HOST resolve to a private or loopback address (repeatable;
+                      every other host must resolve to public addresses only)
+  Images go to <content>/media/<sha256>.<ext>, recorded in <content>/media/manifest.json.
+  Exit status 0 even when some images failed (they are listed, and kept in the manifest).
 
 Exit status: 0 when every input became an article or a reported error; 1 with --strict
 when there were errors, or when the run itself failed; 2 for a usage error.
@@ -159,11 +171,66 @@ async function buildCommand(args: string[], serve: boolean): Promise<number> {
         `  errors    ${report.errors.length}\n` +
         `  warnings  ${report.warnings.length} (see ${values.archive}/report.json)\n` +
         `  pages     ${result.pages}\n` +
+        `  search    ${result.search.pages} articles indexed in ${(result.search.ms / 1000).toFixed(2)} s\n` +
         `  ingest    ${(result.ingest.ms / 1000).toFixed(2)} s\n` +
         `  total     ${(result.ms / 1000).toFixed(2)} s\n`,
     );
   }
   return values.strict && report.errors.length > 0 ? 1 : 0;
+}
+
+async function imagesCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      content: { type: 'string', default: 'content' },
+      archive: { type: 'string', default: '.archive' },
+      concurrency: { type: 'string' },
+      'retry-failed': { type: 'boolean', default: false },
+      'allow-host': { type: 'string', multiple: true, default: [] },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const concurrency = positiveInt(values.concurrency, '--concurrency');
+  const tty = !values.quiet && process.stderr.isTTY === true;
+  const result = await runImages({
+    contentDir: values.content,
+    archiveDir: values.archive,
+    retryFailed: values['retry-failed'],
+    fetch: { allowHosts: values['allow-host'] },
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(tty
+      ? {
+          onProgress: (done: number, total: number) => {
+            if (total > 0) process.stderr.write(`\r  images [${done}/${total}]`);
+            if (total > 0 && done === total) process.stderr.write('\n');
+          },
+        }
+      : {}),
+  });
+  for (const f of result.failed) process.stderr.write(`failed: ${f.url}\n        ${f.reason}\n`);
+  if (!values.quiet) {
+    const kb = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
+    process.stdout.write(
+      `\nImages of the articles in ${result.mediaDir}/\n` +
+        `  referenced        ${result.referenced}\n` +
+        `  already archived  ${result.alreadyArchived}\n` +
+        `  fetched now       ${result.fetched.length} (${kb(result.bytesWritten)} written)\n` +
+        `  failed now        ${result.failed.length}\n` +
+        (result.skippedFailures
+          ? `  earlier failures  ${result.skippedFailures} (not retried; use --retry-failed)\n`
+          : '') +
+        `  time              ${(result.ms / 1000).toFixed(2)} s\n`,
+    );
+  }
+  return 0;
 }
 
 async function schemaCommand(args: string[]): Promise<number> {
@@ -184,6 +251,8 @@ export async function main(argv: string[]): Promise<number> {
         return await buildCommand(rest, false);
       case 'serve':
         return await buildCommand(rest, true);
+      case 'images':
+        return await imagesCommand(rest);
       case 'schema':
         return await schemaCommand(rest);
       case '--version':

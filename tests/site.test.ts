@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -64,6 +64,10 @@ describe('site build of content/', () => {
       'events/index.html',
       'events/2021-11-virtual-summit/index.html',
       'tags/index.html',
+      'search/index.html',
+      'search.js',
+      'pagefind/pagefind.js',
+      'pagefind/fold.json',
       'sitemap.xml',
       'robots.txt',
       'feed.xml',
@@ -121,8 +125,17 @@ describe('site build of content/', () => {
       assert.match(html, /<meta property="og:title" content="[^"]+">/, name);
       assert.match(html, /<meta name="referrer" content="no-referrer">/, name);
       const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
-      assert.match(csp, /script-src 'none'/, name);
       assert.doesNotMatch(csp, /unsafe-inline/, name);
+      if (name === 'search/index.html') {
+        // The one page with JavaScript: its own module and Pagefind's WebAssembly, nothing inline.
+        assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/, name);
+        assert.deepEqual(
+          [...html.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]),
+          [' type="module" src="/news-archive/search.js"'],
+        );
+        continue;
+      }
+      assert.match(csp, /script-src 'none'/, name);
       // The only scripts are JSON-LD data blocks.
       for (const s of html.matchAll(/<script\b([^>]*)>/g)) assert.match(s[1]!, /type="application\/ld\+json"/, name);
     }
@@ -211,5 +224,78 @@ describe('article values are data, never templates', () => {
     const out = await build(content, '/');
     assert.ok(existsSync(join(out, 'index.html')));
     assert.ok(existsSync(join(out, 'sources/zaker/index.html')));
+  });
+});
+
+describe('comparing coverage on the site', () => {
+  it('has a page per topic and a topics index', () => {
+    assert.ok(existsSync(join(site, 'topics/index.html')));
+    for (const id of ['taiwan', 'ukraine', 'trade', 'tech', 'climate', 'fentanyl', 'military', 'korea'])
+      assert.ok(existsSync(join(site, `topics/${id}/index.html`)), `topics/${id}/`);
+    const ukraine = readFileSync(join(site, 'topics/ukraine/index.html'), 'utf8');
+    assert.ok(
+      ukraine.includes('中美外长通话：谈乌克兰战争与双边关系'),
+      'the DW report on the Wang–Blinken call is on Ukraine',
+    );
+  });
+
+  it('shows the event as a comparison: chart with a text alternative, lengths, thumbnails, topics', () => {
+    const html = readFileSync(join(site, 'events/2021-11-virtual-summit/index.html'), 'utf8');
+    assert.match(html, /<svg class="chart" role="img" aria-labelledby="chart-title chart-desc"/);
+    assert.match(html, /<title id="chart-title">[^<]+<\/title>/);
+    assert.match(html, /<desc id="chart-desc">[^<]*新华社 1 篇[^<]*<\/desc>/);
+    assert.match(html, /<table class="chart-table">/);
+    assert.doesNotMatch(html, /\sstyle=|<script/);
+    assert.match(html, /3968 字/);
+    assert.match(
+      html,
+      /<img class="thumb" src="http:\/\/zkres1\.myzaker\.com\/[^"]+" alt="[^"]*" width="1000" height="1481" loading="lazy" referrerpolicy="no-referrer">/,
+    );
+    assert.match(html, /href="\/news-archive\/topics\/diplomacy\/"/);
+  });
+
+  it('lists related articles: the same event first, never the article itself', () => {
+    const path = 'articles/2021/11/17/中美元首视频会晤现场细节意味深长/index.html';
+    const html = readFileSync(join(site, path), 'utf8');
+    const related = /<section class="related"[\s\S]*?<\/section>/.exec(html)![0];
+    assert.ok(related.indexOf('习近平同美国总统拜登举行视频会晤') > 0);
+    assert.ok(!related.includes('>中美元首视频会晤现场细节意味深长<'));
+  });
+
+  it('groups a reprint of the Xinhua report with it, names the original and shows the group', async () => {
+    const content = mkdtempSync(join(tmpdir(), 'reprint-'));
+    cpSync('content', content, { recursive: true });
+    const dataDir = join(site, 'data/articles');
+    const xinhuaFile = readdirSync(dataDir).find((f) => f.startsWith('xinhua'))!;
+    const xinhua = JSON.parse(readFileSync(join(dataDir, xinhuaFile), 'utf8')) as { text: string };
+    const body = xinhua.text
+      .split('\n\n')
+      .map((p) => `<p>${p}</p>`)
+      .join('\n');
+    writeFileSync(
+      join(content, 'articles', 'reprint.html'),
+      `---\ntitle: 转载：中美元首举行视频会晤\ndate: 2021-11-17T02:00:00Z\nauthor: 某网站\n---\n<p>本文转载自新华社。</p>\n${body}\n<p>责任编辑：李明</p>\n`,
+    );
+    const out = await build(content);
+    const all = files(out).filter((f) => f.endsWith('.html'));
+    const copy = readFileSync(
+      all.find((f) => f.includes('转载-中美元首举行视频会晤'))!,
+      'utf8',
+    );
+    assert.match(copy, /同一文本的各版本/);
+    assert.match(copy, /本文是<a href="[^"]+">新华社《习近平同美国总统拜登举行视频会晤》<\/a>的转载或修订版/);
+    const related = /<section class="related"[\s\S]*?<\/section>/.exec(copy)?.[0] ?? '';
+    assert.ok(!related.includes('习近平同美国总统拜登举行视频会晤'), 'its own original is not "related"');
+    const event = readFileSync(join(out, 'events/2021-11-virtual-summit/index.html'), 'utf8');
+    assert.match(event, /转载自 <a href="[^"]+">新华社《习近平同美国总统拜登举行视频会晤》<\/a>/);
+    assert.match(event, /原稿，另有 1 处转载/);
+    const json = JSON.parse(readFileSync(join(out, 'data/index.json'), 'utf8')) as Array<{
+      title: string;
+      id: string;
+      reprint: { group: string; original: string } | null;
+    }>;
+    const original = json.find((a) => a.title === '习近平同美国总统拜登举行视频会晤')!;
+    assert.deepEqual(json.find((a) => a.title.startsWith('转载'))!.reprint?.original, original.id);
+    assert.equal(original.reprint?.group, original.id);
   });
 });

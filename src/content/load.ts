@@ -10,7 +10,9 @@ import {
   EventsSchema,
   SiteSchema,
   SourcesSchema,
+  TopicsSchema,
   type SiteConfig,
+  type Topic,
   type SourceInfo,
   type SummitEvent,
 } from '../schema/content.ts';
@@ -19,6 +21,8 @@ export interface ContentConfig {
   events: SummitEvent[];
   sources: SourceInfo[];
   site: SiteConfig;
+  /** content/topics.yaml; none when the file is missing. */
+  topics: Topic[];
   warnings: Array<{ path: string; message: string }>;
 }
 
@@ -32,13 +36,14 @@ async function loadYaml<T extends z.ZodType>(
   schema: T,
   fallback: unknown,
   warnings: ContentConfig['warnings'],
+  optional = false,
 ): Promise<z.infer<T>> {
   let text: string;
   try {
     text = await readFile(join(dir, file), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    warnings.push({ path: file, message: `${file} not found: using defaults` });
+    if (!optional) warnings.push({ path: file, message: `${file} not found: using defaults` });
     return schema.parse(fallback);
   }
   let data: unknown;
@@ -60,10 +65,16 @@ export async function loadContentConfig(contentDir: string): Promise<ContentConf
   const events = await loadYaml(contentDir, 'events.yaml', EventsSchema, [], warnings);
   const sources = await loadYaml(contentDir, 'sources.yaml', SourcesSchema, [], warnings);
   const site = await loadYaml(contentDir, 'site.yaml', SiteSchema, {}, warnings);
+  const topics = await loadYaml(contentDir, 'topics.yaml', TopicsSchema, [], warnings, true);
+  const topicIds = new Set<string>();
+  for (const t of topics) {
+    if (topicIds.has(t.id)) throw new ConfigError(`topics.yaml: topic id "${t.id}" is used twice`);
+    topicIds.add(t.id);
+  }
   const ids = new Set<string>();
   for (const e of events) {
     if (ids.has(e.id)) throw new ConfigError(`events.yaml: event id "${e.id}" is used twice`);
     ids.add(e.id);
   }
-  return { events, sources, site, warnings };
+  return { events, sources, site, topics, warnings };
 }

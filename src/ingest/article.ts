@@ -504,6 +504,11 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     categories,
     event: date.event ?? link?.event ?? null,
     eventLink,
+    // Set over the whole archive by the comparison step (src/compare/) before writing.
+    topics: [],
+    chars: Array.from(rendered.text).length,
+    reprint: null,
+    related: [],
     inferred,
     input: { path, format: doc.format, encoding: decoded.encoding, sha256: sha256(bytes) },
     warnings: findings.warnings,

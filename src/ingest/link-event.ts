@@ -38,6 +38,8 @@ const LEADERS_AS_PAIR = /中美元首|两国元首|兩國元首|美中元首|习
 
 const DAY = 86_400_000;
 
+const MINISTERS_AS_PAIR = /中美外长|中美外長|两国外长|兩國外長|美中外长|美中外長/;
+
 function mentions(text: string, participant: string): boolean {
   return (NAMES[participant] ?? [participant]).some((n) => text.includes(n));
 }
@@ -46,6 +48,25 @@ function count(text: string, word: string): number {
   let n = 0;
   for (let i = text.indexOf(word); i >= 0 && n < 5; i = text.indexOf(word, i + word.length)) n++;
   return n;
+}
+
+/** Sentences (and the title), the unit in which both sides and the meeting must meet. */
+function sentences(title: string, text: string): string[] {
+  return [title, ...text.split(/(?<=[。！？!?；])|\n+/)].filter((s) => s.trim() !== '');
+}
+
+/** The words of an event that are not just the participants' names (特朗普, 王毅). */
+function eventWords(event: SummitEvent): string[] {
+  const names = event.participants.flatMap((p) => NAMES[p] ?? [p]);
+  return event.keywords.filter((k) => !names.some((n) => n.includes(k) || k.includes(n)));
+}
+
+/** Does this sentence name both sides of the event? */
+function bothSidesIn(sentence: string, event: SummitEvent): boolean {
+  const ministerial = event.kind.startsWith('ministerial');
+  const named = event.participants.filter((p) => mentions(sentence, p)).length;
+  if (named >= 2) return true;
+  return ministerial ? MINISTERS_AS_PAIR.test(sentence) : LEADERS_AS_PAIR.test(sentence);
 }
 
 /** The Beijing calendar day of an instant, as a UTC midnight timestamp. */
@@ -59,7 +80,11 @@ export function linkEvent(
   events: SummitEvent[],
 ): EventLink | null {
   const day = beijingDay(article.published);
-  const text = `${article.title}\n${article.text}`;
+  // 将会面临 (will face) is no 会面 (meeting).
+  const unmeet = (s: string): string => s.replace(/会面(?=临)|會面(?=臨)/g, '会_');
+  const title = unmeet(article.title);
+  const body = unmeet(article.text);
+  const text = `${title}\n${body}`;
   let best: (EventLink & { score: number }) | null = null;
   for (const event of events) {
     const eventDay = Date.parse(`${event.date}T00:00:00Z`);
@@ -67,25 +92,33 @@ export function linkEvent(
     // Previews a few days before, reports and analysis up to a week after.
     if (offset < -3 || offset > 7) continue;
     const ministerial = event.kind.startsWith('ministerial');
+    const words = eventWords(event);
+    const meetingWords = [...new Set([...words, ...KIND_WORDS[event.kind]])];
+    // The article must report the meeting itself: in one sentence (or the title), both
+    // sides named and a word for this meeting (its kind, place or format). Naming the two
+    // leaders in passing near the date is not enough.
+    const reporting = sentences(title, body).filter(
+      (s) => bothSidesIn(s, event) && meetingWords.some((w) => s.includes(w)),
+    );
+    if (reporting.length === 0) continue;
     const named = event.participants.filter((p) => mentions(text, p));
-    const bothSides = ministerial ? named.length >= 2 : named.length >= 2 || LEADERS_AS_PAIR.test(text);
-    if (!bothSides) continue;
-    const keywords = event.keywords.filter((k) => text.includes(k));
+    const keywords = words.filter((k) => text.includes(k));
     const kindWords = KIND_WORDS[event.kind].filter((w) => text.includes(w));
-    const inTitle = [...event.keywords, ...KIND_WORDS[event.kind]].filter((w) => article.title.includes(w)).length;
+    const inTitle = meetingWords.filter((w) => title.includes(w)).length;
     const score =
       named.length * 2 +
       keywords.reduce((n, k) => n + count(text, k), 0) +
       kindWords.length +
       inTitle * 2 +
+      Math.min(reporting.length, 5) +
       (offset >= 0 && offset <= 1 ? 3 : offset >= -1 && offset <= 3 ? 1 : 0) +
       (ministerial ? 0 : 1);
-    if (keywords.length + kindWords.length === 0) continue;
     if (!best || score > best.score) {
       const confidence = Math.min(0.99, 0.3 + score / 25);
       const reason =
         `${offset === 0 ? 'same day as' : offset > 0 ? `${offset} day(s) after` : `${-offset} day(s) before`} ${event.id}; ` +
-        `names ${named.join(', ') || 'both leaders'}` +
+        `names ${named.join(', ') || (ministerial ? 'both ministers' : 'both leaders')}` +
+        `; ${reporting.length} sentence(s) report the meeting` +
         (keywords.length ? `; mentions ${keywords.join('、')}` : '') +
         (kindWords.length ? `; ${kindWords.join('、')}` : '');
       best = { event: event.id, confidence: Math.round(confidence * 100) / 100, reason, score };

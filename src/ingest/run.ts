@@ -12,6 +12,7 @@ import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { compareArticles } from '../compare/index.ts';
 import { loadContentConfig } from '../content/load.ts';
 import { articleJsonSchema, type Article, type ArticleSummary, type IngestReport } from '../schema/article.ts';
 import { ingestFile, type FileJob, type FileOutcome, type WorkerInit } from './process-file.ts';
@@ -175,6 +176,8 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
   );
 
   const articles = outcomes.flatMap((o) => (o.ok ? [o.article] : []));
+  // Cross-article post-processing: topics, reprint groups, related articles.
+  compareArticles(articles, { topics: config.topics });
   const errors: IngestReport['errors'] = [
     ...listing.rejected,
     ...outcomes.flatMap((o) =>

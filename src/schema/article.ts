@@ -66,6 +66,18 @@ export const InferenceSchema = z
   })
   .strict();
 
+export const ReprintSchema = z
+  .object({
+    group: z.string().min(1).describe("The group's id: its original's article id"),
+    original: z.string().min(1).describe('The id of the earliest published copy (ties: the smaller id)'),
+    similarity: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe('Jaccard similarity of this text to the original (1 for the original)'),
+  })
+  .strict();
+
 export const ArticleSchema = z
   .object({
     id: z
@@ -100,6 +112,21 @@ export const ArticleSchema = z
       .strict()
       .nullable()
       .describe('How sure the link to `event` is, and why'),
+    topics: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/))
+      .describe('Topic ids of content/topics.yaml, from the tags and the text (set by the comparison step)'),
+    chars: z.number().int().nonnegative().describe('Length of `text` in characters (Unicode code points)'),
+    reprint: ReprintSchema.nullable().describe(
+      'The reprint group of copies of the same text (wire reprints, revisions, retitled copies), or null',
+    ),
+    related: z
+      .array(
+        z
+          .object({ id: z.string().min(1), similarity: z.number().min(0).max(1) })
+          .strict()
+          .describe('Another article and the Jaccard similarity of the two texts (5-character shingles)'),
+      )
+      .describe('The most similar other articles, outside the own reprint group, most similar first'),
     inferred: z.array(InferenceSchema).describe('Values not stated by the file, and how they were found'),
     input: z
       .object({
@@ -117,6 +144,7 @@ export type Article = z.infer<typeof ArticleSchema>;
 export type ArticleImage = z.infer<typeof ImageSchema>;
 export type Outlet = z.infer<typeof OutletSchema>;
 export type Credit = z.infer<typeof CreditSchema>;
+export type ReprintInfo = z.infer<typeof ReprintSchema>;
 export type DateProvenance = (typeof DATE_PROVENANCES)[number];
 export type TitleProvenance = (typeof TITLE_PROVENANCES)[number];
 export type InputFormat = (typeof FORMATS)[number];

@@ -55,3 +55,17 @@ export const SiteSchema = z
   })
   .strict();
 export type SiteConfig = z.infer<typeof SiteSchema>;
+
+/** content/topics.yaml: the curated topic vocabulary. */
+export const TopicSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    name: z.string().min(1).describe('English name'),
+    nameZh: z.string().min(1).describe('Chinese name'),
+    terms: z.array(z.string().min(1)).min(1).describe('Words in the text, Simplified and Traditional'),
+    tags: z.array(z.string().min(1)).default([]).describe("Outlets' own tags that mean this topic"),
+    min: z.number().int().positive().default(3).describe('Term occurrences needed (title counts double)'),
+  })
+  .strict();
+export const TopicsSchema = z.array(TopicSchema);
+export type Topic = z.infer<typeof TopicSchema>;

@@ -8,7 +8,10 @@ import { watch } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Eleventy from '@11ty/eleventy';
+import { loadContentConfig } from '../content/load.ts';
 import { runIngest, type RunResult } from '../ingest/run.ts';
+import { buildSearchIndex, type SearchIndexResult } from '../search/index.ts';
+import { buildSiteData, readArticleText, readSummaries } from './data.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Marks a folder as ours, so that a rebuild may empty it (and never a folder it did not make). */
@@ -27,6 +30,7 @@ export interface BuildOptions {
 
 export interface BuildResult {
   ingest: RunResult;
+  search: SearchIndexResult;
   pages: number;
   ms: number;
 }
@@ -87,7 +91,24 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   await prepareOutDir(options.outDir);
   const results = (await eleventy(options).write()) as unknown as Array<unknown>;
   await publishData(options);
-  return { ingest, pages: Array.isArray(results) ? results.flat().length : 0, ms: performance.now() - started };
+  const search = await indexSite(options);
+  return {
+    ingest,
+    search,
+    pages: Array.isArray(results) ? results.flat().length : 0,
+    ms: performance.now() - started,
+  };
+}
+
+/** The search index, from the same view model the pages were rendered from. */
+async function indexSite(options: BuildOptions): Promise<SearchIndexResult> {
+  const config = await loadContentConfig(options.contentDir);
+  const site = buildSiteData(readSummaries(options.archiveDir), config);
+  return buildSearchIndex({
+    siteDir: options.outDir,
+    site,
+    readText: (id) => readArticleText(options.archiveDir, id),
+  });
 }
 
 /** Builds, serves with live reload, and rebuilds when the content changes. Never returns. */
@@ -104,6 +125,7 @@ export async function runServe(options: BuildOptions & { port: number }): Promis
       void (async () => {
         const result = await runIngest({ contentDir: options.contentDir, outDir: options.archiveDir });
         await publishData(options);
+        await indexSite(options);
         // Eleventy watches the archive folder (see .eleventy.js) and rebuilds from it.
         process.stdout.write(
           `content changed: ${result.report.articles} articles, ${result.report.errors.length} errors\n`,

@@ -11,10 +11,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContentConfig } from '../content/load.ts';
 import type { ArticleSummary } from '../schema/article.ts';
-import type { SourceInfo, SummitEvent } from '../schema/content.ts';
+import type { SourceInfo, SummitEvent, Topic } from '../schema/content.ts';
 import { slugify } from './slug.ts';
 
 export const PAGE_SIZE = 50;
+/** Related articles: at most this many on the same event, then this many by similarity. */
+export const SAME_EVENT_MAX = 10;
+export const RELATED_MAX = 4;
+/** The coverage chart's days around an event: from 3 days before to 7 after. */
+const CHART_DAYS = { before: 3, after: 7 };
 
 export interface LocalDate {
   year: string;
@@ -38,6 +43,27 @@ export interface ArticleView extends ArticleSummary {
   /** The other articles on the same event, oldest first. */
   sameEvent: Array<{ title: string; path: string; sourceName: string; local: LocalDate }>;
   dataUrl: string;
+  topicLinks: Array<{ id: string; nameZh: string; url: string }>;
+  /** Its reprint group (every copy, oldest first), when it has copies. */
+  reprintGroup: {
+    isOriginal: boolean;
+    original: ArticleRef;
+    members: Array<ArticleRef & { similarity: number; isOriginal: boolean; isSelf: boolean }>;
+  } | null;
+  /** Same event first, then the most similar texts; never itself or its own copies. */
+  relatedArticles: Array<ArticleRef & { kind: 'event' | 'text'; why: string }>;
+  /** How many of `relatedArticles` are on the same event (they come first). */
+  relatedSameEvent: number;
+}
+
+export interface ArticleRef {
+  id: string;
+  published: string;
+  title: string;
+  path: string;
+  sourceName: string;
+  local: LocalDate;
+  lang: string;
 }
 
 export interface ListingPage {
@@ -56,11 +82,46 @@ export interface SourceView extends SourceInfo {
   pages: ListingPage[];
 }
 
+export interface EventItem {
+  article: ArticleView;
+  chars: number;
+  thumb: { src: string; width: number | null; height: number | null; alt: string } | null;
+  /** The original this is a copy of, when it is a reprint of an earlier article. */
+  reprintOf: ArticleRef | null;
+  /** How many later copies of this text the archive holds. */
+  copies: number;
+}
+
+export interface CoverageChart {
+  width: number;
+  height: number;
+  title: string;
+  desc: string;
+  days: Array<{ iso: string; label: string; x: number; isEvent: boolean }>;
+  rows: Array<{
+    name: string;
+    y: number;
+    textY: number;
+    cells: Array<{ x: number; y: number; count: number; level: number; iso: string }>;
+  }>;
+  cell: { width: number; height: number };
+  labelWidth: number;
+  headerY: number;
+  eventBox: { x: number; y: number; width: number; height: number } | null;
+}
+
 export interface EventView extends SummitEvent {
   url: string;
   /** One column per outlet, articles in time order. */
-  columns: Array<{ source: { id: string; nameZh: string; url: string }; items: ArticleView[] }>;
+  columns: Array<{ source: { id: string; nameZh: string; url: string }; items: ArticleView[]; entries: EventItem[] }>;
   count: number;
+  chart: CoverageChart | null;
+}
+
+export interface TopicView extends Topic {
+  url: string;
+  count: number;
+  pages: ListingPage[];
 }
 
 export interface CalendarDay {
@@ -103,6 +164,8 @@ export interface SiteData {
   tags: TagView[];
   sourcePages: Array<ListingPage & { source: SourceView }>;
   tagPages: Array<ListingPage & { tag: TagView }>;
+  topics: TopicView[];
+  topicPages: Array<ListingPage & { topic: TopicView }>;
   latest: ArticleView[];
 }
 
@@ -163,9 +226,74 @@ function calendar(year: number, month: number, counts: Map<string, number>): Cal
   return weeks;
 }
 
+function shiftDay(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The at-a-glance chart of an event page: one row per outlet, one column per day around
+ * the event (site zone), each cell shaded by the number of articles that day. Geometry
+ * only: the template draws it as inline SVG with presentation attributes and classes.
+ */
+export function coverageChart(
+  event: SummitEvent,
+  columns: Array<{ source: { nameZh: string }; items: ArticleView[] }>,
+): CoverageChart | null {
+  if (columns.length === 0) return null;
+  const cell = { width: 44, height: 30 };
+  const labelWidth = 120;
+  const headerY = 24;
+  const top = 34;
+  const days = Array.from({ length: CHART_DAYS.before + CHART_DAYS.after + 1 }, (_, i) => {
+    const iso = shiftDay(event.date, i - CHART_DAYS.before);
+    return {
+      iso,
+      label: `${Number(iso.slice(5, 7))}/${Number(iso.slice(8, 10))}`,
+      x: labelWidth + i * cell.width,
+      isEvent: iso === event.date,
+    };
+  });
+  const counts = columns.map((c) => days.map((d) => c.items.filter((a) => a.local.iso === d.iso).length));
+  const max = Math.max(1, ...counts.flat());
+  const rows = columns.map((c, r) => {
+    const y = top + r * cell.height;
+    return {
+      name: c.source.nameZh,
+      y,
+      textY: y + cell.height / 2 + 5,
+      cells: days.map((d, i) => {
+        const count = counts[r]![i]!;
+        return { x: d.x, y, count, iso: d.iso, level: count === 0 ? 0 : Math.min(4, Math.ceil((count / max) * 4)) };
+      }),
+    };
+  });
+  const eventIndex = days.findIndex((d) => d.isEvent);
+  const total = counts.flat().reduce((n, c) => n + c, 0);
+  return {
+    width: labelWidth + days.length * cell.width + 2,
+    height: top + rows.length * cell.height + 4,
+    title: `${event.titleZh}：各媒体每日报道数`,
+    desc:
+      `${days[0]!.iso} 至 ${days.at(-1)!.iso}（会晤前 ${CHART_DAYS.before} 天至后 ${CHART_DAYS.after} 天），` +
+      `${rows.length} 家媒体共 ${total} 篇报道；` +
+      rows.map((r) => `${r.name} ${r.cells.reduce((n, c) => n + c.count, 0)} 篇`).join('，') +
+      '。详见下表。',
+    days,
+    rows,
+    cell,
+    labelWidth,
+    headerY,
+    eventBox:
+      eventIndex >= 0
+        ? { x: days[eventIndex]!.x, y: top - 4, width: cell.width, height: rows.length * cell.height + 6 }
+        : null,
+  };
+}
+
 export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig): SiteData {
   const tz = config.site.timeZone;
   const eventsById = new Map(config.events.map((e) => [e.id, e]));
+  const topicsById = new Map((config.topics ?? []).map((t) => [t.id, t]));
 
   // Article URLs: dated path and a CJK-safe slug of the title; a slug taken twice on one
   // day gets the id's hash, on every article that shares it, so no URL depends on order.
@@ -200,6 +328,13 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
       next: null,
       sameEvent: [],
       dataUrl: `/data/articles/${s.id}.json`,
+      topicLinks: (s.topics ?? []).flatMap((id) => {
+        const topic = topicsById.get(id);
+        return topic ? [{ id, nameZh: topic.nameZh, url: `/topics/${id}/` }] : [];
+      }),
+      reprintGroup: null,
+      relatedArticles: [],
+      relatedSameEvent: 0,
     };
   });
   // Previous = older, next = newer.
@@ -226,30 +361,136 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
     });
   const sourceById = new Map(sources.map((s) => [s.id, s]));
 
+  // Reprint groups, oldest copy first.
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  const refOf = (a: ArticleView): ArticleRef => ({
+    id: a.id,
+    published: a.published,
+    title: a.title,
+    path: a.path,
+    sourceName: a.source.nameZh,
+    local: a.local,
+    lang: a.lang,
+  });
+  const groups = new Map<string, ArticleView[]>();
+  for (const a of oldestFirst) {
+    if (!a.reprint) continue;
+    groups.set(a.reprint.group, [...(groups.get(a.reprint.group) ?? []), a]);
+  }
+  for (const a of articles) {
+    const members = a.reprint ? groups.get(a.reprint.group) : undefined;
+    const original = a.reprint ? byId.get(a.reprint.original) : undefined;
+    if (!members || members.length < 2 || !original) continue;
+    a.reprintGroup = {
+      isOriginal: original.id === a.id,
+      original: refOf(original),
+      members: members.map((m) => ({
+        ...refOf(m),
+        similarity: m.reprint!.similarity,
+        isOriginal: m.id === original.id,
+        isSelf: m.id === a.id,
+      })),
+    };
+  }
+
   // Events, newest first, each outlet's coverage in its own column.
   const events: EventView[] = [...config.events]
     .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : a.id < b.id ? -1 : 1))
     .map((event) => {
       const covering = oldestFirst.filter((a) => a.event === event.id);
       const columnIds = [...new Set(covering.map((a) => a.source.id))].sort();
+      const columns = columnIds.map((id) => {
+        const source = sourceById.get(id)!;
+        const items = covering.filter((a) => a.source.id === id);
+        return { source: { id, nameZh: source.nameZh, url: source.url }, items, entries: items.map(eventItem) };
+      });
       return {
         ...event,
         url: `/events/${event.id}/`,
         count: covering.length,
-        columns: columnIds.map((id) => {
-          const source = sourceById.get(id)!;
-          return {
-            source: { id, nameZh: source.nameZh, url: source.url },
-            items: covering.filter((a) => a.source.id === id),
-          };
-        }),
+        columns,
+        chart: coverageChart(event, columns),
       };
     });
+  function eventItem(a: ArticleView): EventItem {
+    const original = a.reprint && a.reprint.original !== a.id ? byId.get(a.reprint.original) : undefined;
+    const lead = a.leadImage;
+    return {
+      article: a,
+      chars: a.chars ?? 0,
+      thumb: lead
+        ? { src: lead.src, width: lead.width, height: lead.height, alt: lead.alt ?? lead.caption ?? '' }
+        : null,
+      reprintOf: original ? refOf(original) : null,
+      copies: a.reprint && a.reprint.original === a.id ? (groups.get(a.reprint.group)?.length ?? 1) - 1 : 0,
+    };
+  }
   for (const a of articles) {
     if (!a.event) continue;
     a.sameEvent = oldestFirst
       .filter((o) => o.event === a.event && o.id !== a.id)
       .map((o) => ({ title: o.title, path: o.path, sourceName: o.source.nameZh, local: o.local }));
+  }
+
+  const topicLists = new Map<string, ArticleView[]>();
+  const topicPosition = new Map<string, number>();
+  for (const a of oldestFirst) {
+    for (const t of a.topics ?? []) {
+      const list = topicLists.get(t) ?? [];
+      topicPosition.set(`${t} ${a.id}`, list.length);
+      list.push(a);
+      topicLists.set(t, list);
+    }
+  }
+
+  // Related: same event first (oldest first), then by text similarity; never the article
+  // itself or a copy of its own text.
+  for (const a of articles) {
+    const own = (o: ArticleView): boolean =>
+      o.id === a.id || (a.reprint !== null && a.reprint !== undefined && o.reprint?.group === a.reprint.group);
+    const seen = new Set<string>();
+    const list: Array<ArticleRef & { kind: 'event' | 'text'; why: string }> = [];
+    let similar = 0;
+    for (const o of oldestFirst) {
+      if (list.length >= SAME_EVENT_MAX) break;
+      if (!a.event || o.event !== a.event || own(o) || seen.has(o.id)) continue;
+      seen.add(o.id);
+      list.push({ ...refOf(o), kind: 'event', why: '同一会晤' });
+    }
+    for (const r of a.related ?? []) {
+      const o = byId.get(r.id);
+      if (!o || own(o) || seen.has(o.id)) continue;
+      if (list.length >= SAME_EVENT_MAX + RELATED_MAX || ++similar > RELATED_MAX) break;
+      seen.add(o.id);
+      list.push({ ...refOf(o), kind: 'text', why: `文本相似度 ${Math.round(r.similarity * 100)}%` });
+    }
+    // Then, when the texts say too little, the nearest articles in time sharing its topics.
+    if (similar < RELATED_MAX && (a.topics ?? []).length > 0) {
+      const near = new Map<string, { o: ArticleView; shared: string[] }>();
+      for (const t of a.topics) {
+        const inTopic = topicLists.get(t) ?? [];
+        const at = topicPosition.get(`${t} ${a.id}`)!;
+        for (let k = Math.max(0, at - 3); k <= Math.min(inTopic.length - 1, at + 3); k++) {
+          const o = inTopic[k]!;
+          if (own(o) || seen.has(o.id)) continue;
+          const entry = near.get(o.id) ?? { o, shared: [] };
+          entry.shared.push(t);
+          near.set(o.id, entry);
+        }
+      }
+      const gap = (o: ArticleView): number => Math.abs(Date.parse(o.published) - Date.parse(a.published));
+      const ranked = [...near.values()].sort(
+        (x, y) => y.shared.length - x.shared.length || gap(x.o) - gap(y.o) || (x.o.id < y.o.id ? -1 : 1),
+      );
+      for (const { o, shared } of ranked) {
+        if (similar++ >= RELATED_MAX) break;
+        seen.add(o.id);
+        const names = shared.map((t) => topicsById.get(t)?.nameZh ?? t).join('、');
+        list.push({ ...refOf(o), kind: 'text', why: `同一话题：${names}` });
+      }
+    }
+    a.relatedArticles = list;
+    a.relatedSameEvent = list.filter((x) => x.kind === 'event').length;
   }
 
   // Dated archive.
@@ -293,6 +534,13 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
       return { name, slug, url, count: items.length, pages: paginate(url, `标签：${name}`, items) };
     });
 
+  // Topics: the vocabulary's order; pages paginate like tags.
+  const topics: TopicView[] = (config.topics ?? []).map((topic) => {
+    const items = articles.filter((a) => (a.topics ?? []).includes(topic.id));
+    const url = `/topics/${topic.id}/`;
+    return { ...topic, url, count: items.length, pages: paginate(url, `话题：${topic.nameZh}`, items) };
+  });
+
   return {
     articles,
     events,
@@ -302,12 +550,20 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
     tags,
     sourcePages: sources.flatMap((source) => source.pages.map((p) => ({ ...p, source }))),
     tagPages: tags.flatMap((tag) => tag.pages.map((p) => ({ ...p, tag }))),
+    topics,
+    topicPages: topics.flatMap((topic) => topic.pages.map((p) => ({ ...p, topic }))),
     latest: articles.slice(0, 20),
   };
 }
 
 export function readSummaries(archiveDir: string): ArticleSummary[] {
   return JSON.parse(readFileSync(join(archiveDir, 'index.json'), 'utf8')) as ArticleSummary[];
+}
+
+/** The plain text of an article, for the search index. */
+export function readArticleText(archiveDir: string, id: string): string {
+  const article = JSON.parse(readFileSync(join(archiveDir, 'articles', `${id}.json`), 'utf8')) as { text: string };
+  return article.text;
 }
 
 /** The sanitized body of an article, read when its page renders. */

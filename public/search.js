@@ -1,0 +1,156 @@
+// The search page: Pagefind's JavaScript API with our own interface (Chinese labels, a
+// live region, filters as real checkboxes, results as a list, the query and filters kept
+// in the URL so a search can be shared). The only script on the site.
+const form = document.getElementById('search-form');
+const input = document.getElementById('q');
+const ui = document.getElementById('search-ui');
+const filtersBox = document.getElementById('search-filters');
+const status = document.getElementById('search-status');
+const list = document.getElementById('search-results');
+const more = document.getElementById('search-more');
+
+const FILTER_LABELS = { outlet: '媒体 Outlet', year: '年份 Year', event: '会晤 Event' };
+const PAGE = 10;
+
+let pagefind;
+let fold = {};
+let results = [];
+let shown = 0;
+
+function foldQuery(query) {
+  let out = '';
+  for (const ch of query) out += fold[ch] ?? ch;
+  return out;
+}
+
+function selectedFilters() {
+  const selected = {};
+  for (const box of filtersBox.querySelectorAll('input[type=checkbox]:checked')) {
+    (selected[box.name] ??= []).push(box.value);
+  }
+  return selected;
+}
+
+function writeUrl(query, filters) {
+  const params = new URLSearchParams();
+  if (query) params.set('q', query);
+  for (const [name, values] of Object.entries(filters)) for (const v of values) params.append(name, v);
+  const search = params.toString();
+  history.replaceState(null, '', search ? `?${search}` : location.pathname);
+}
+
+/** Copies Pagefind's excerpt as text, keeping only its <mark> highlights. */
+function excerptNode(html) {
+  const doc = new DOMParser().parseFromString(`<p>${html}</p>`, 'text/html');
+  const p = document.createElement('p');
+  p.className = 'excerpt';
+  for (const node of doc.body.firstChild.childNodes) {
+    if (node.nodeName === 'MARK') {
+      const mark = document.createElement('mark');
+      mark.textContent = node.textContent;
+      p.append(mark);
+    } else {
+      p.append(document.createTextNode(node.textContent));
+    }
+  }
+  return p;
+}
+
+async function renderMore() {
+  const batch = await Promise.all(results.slice(shown, shown + PAGE).map((r) => r.data()));
+  for (const data of batch) {
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.href = data.url;
+    a.textContent = data.meta.title;
+    const h = document.createElement('h2');
+    h.append(a);
+    const meta = document.createElement('p');
+    meta.className = 'meta';
+    meta.textContent = `${data.meta.outlet ?? ''} · ${data.meta.date ?? ''}`;
+    li.append(h, meta, excerptNode(data.excerpt));
+    list.append(li);
+  }
+  shown += batch.length;
+  more.classList.toggle('is-hidden', shown >= results.length);
+}
+
+async function renderFilters(available, selected) {
+  filtersBox.replaceChildren();
+  for (const [name, label] of Object.entries(FILTER_LABELS)) {
+    const values = Object.entries(available[name] ?? {}).filter(([, n]) => n > 0 || selected[name]?.length);
+    if (values.length === 0) continue;
+    const fieldset = document.createElement('fieldset');
+    const legend = document.createElement('legend');
+    legend.textContent = label;
+    fieldset.append(legend);
+    values.sort(([a], [b]) => (name === 'year' ? b.localeCompare(a) : a.localeCompare(b, 'zh')));
+    for (const [value, count] of values) {
+      const id = `f-${name}-${value}`.replace(/\s+/g, '-');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.name = name;
+      box.value = value;
+      box.id = id;
+      box.checked = selected[name]?.includes(value) ?? false;
+      box.addEventListener('change', () => run());
+      const lab = document.createElement('label');
+      lab.htmlFor = id;
+      lab.textContent = `${value}（${count}）`;
+      const row = document.createElement('div');
+      row.append(box, lab);
+      fieldset.append(row);
+    }
+    filtersBox.append(fieldset);
+  }
+}
+
+async function run(initialFilters) {
+  const query = input.value.trim();
+  const filters = initialFilters ?? selectedFilters();
+  writeUrl(query, filters);
+  list.replaceChildren();
+  status.textContent = '';
+  shown = 0;
+  if (!query) {
+    results = [];
+    more.classList.add('is-hidden');
+    status.textContent = '请输入关键词。';
+    await renderFilters({}, {});
+    return;
+  }
+  const search = await pagefind.search(foldQuery(query), { filters });
+  results = search.results;
+  await renderFilters(search.filters ?? {}, filters);
+  await renderMore();
+  // Announced once the results are on the page.
+  status.textContent =
+    results.length === 0 ? `没有找到与“${query}”相关的文章。` : `找到 ${results.length} 篇与“${query}”相关的文章。`;
+}
+
+async function start() {
+  pagefind = await import(new URL('./pagefind/pagefind.js', import.meta.url).href);
+  await pagefind.options({ excerptLength: 40 });
+  // Loads the filter index; without it a search reports no filter counts.
+  await pagefind.filters();
+  fold = await (await fetch(new URL('./pagefind/fold.json', import.meta.url))).json();
+  ui.classList.remove('is-hidden');
+  const params = new URLSearchParams(location.search);
+  input.value = params.get('q') ?? '';
+  const filters = {};
+  for (const name of Object.keys(FILTER_LABELS)) {
+    const values = params.getAll(name);
+    if (values.length) filters[name] = values;
+  }
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    run({});
+  });
+  more.addEventListener('click', () => renderMore());
+  await run(filters);
+}
+
+start().catch((error) => {
+  ui.classList.remove('is-hidden');
+  status.textContent = `搜索暂时无法使用：${error.message}`;
+});

@@ -1,0 +1,191 @@
+/**
+ * Near-duplicate detection on character shingles, which handles Chinese without word
+ * segmentation: the text is normalized (Traditional folded to Simplified, everything but
+ * letters and digits dropped, Latin lower-cased), cut into overlapping 5-character
+ * shingles, each hashed to 32 bits. A MinHash signature of K values (one-permutation
+ * MinHash, below) estimates the Jaccard
+ * similarity of two shingle sets; LSH banding (B bands of R rows) turns the signatures into
+ * bucket keys so that only pairs sharing a bucket are compared, which keeps the work near
+ * linear in the number of articles. Candidates are then verified on the exact sets.
+ */
+import * as OpenCC from 'opencc-js';
+
+export const SHINGLE = 5;
+/** Signature length, bands and rows per band (K = B × R). */
+export const K = 128;
+export const BANDS = 64;
+export const ROWS = K / BANDS;
+
+const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+
+/** Simplified, lower-cased, letters and digits only. */
+export function normalizeText(text: string): string {
+  return toSimplified(text)
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** FNV-1a over UTF-16 code units, then a final avalanche (murmur3 fmix32). */
+function hashString(s: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return fmix(h);
+}
+
+function fmix(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The distinct shingle hashes of a normalized text, sorted (for exact set operations). */
+export function shingles(normalized: string): Uint32Array {
+  const chars = Array.from(normalized);
+  // Offsets of each code point in UTF-16 units, so astral characters count as one.
+  const offsets: number[] = [];
+  let at = 0;
+  for (const c of chars) {
+    offsets.push(at);
+    at += c.length;
+  }
+  offsets.push(at);
+  const set = new Set<number>();
+  if (chars.length > 0 && chars.length < SHINGLE) set.add(hashString(normalized, 0, normalized.length));
+  for (let i = 0; i + SHINGLE <= chars.length; i++) set.add(hashString(normalized, offsets[i]!, offsets[i + SHINGLE]!));
+  return Uint32Array.from(set).sort();
+}
+
+/**
+ * One-permutation MinHash (Li, Owen & Zhang 2012) with densification (Shrivastava 2017): one
+ * hash per shingle, whose top 7 bits pick one of K = 128 bins and whose other bits are
+ * minimized within the bin. Two equal bins estimate Jaccard like K separate permutations
+ * would, at 1/K of the cost. An empty bin (short texts) borrows the value of the next
+ * non-empty bin, marked by the distance, so that empty bins agree only where both texts
+ * have the same bin pattern.
+ */
+export function signature(set: Uint32Array): Uint32Array {
+  const EMPTY = 0xffffffff;
+  const sig = new Uint32Array(K).fill(EMPTY);
+  for (let j = 0; j < set.length; j++) {
+    // Re-mix: the shingle hash's own top bits would pick the bin too regularly.
+    const h = fmix(set[j]! ^ 0x5bd1e995);
+    const bin = h >>> 25;
+    const value = h & 0x1ffffff;
+    if (value < sig[bin]!) sig[bin] = value;
+  }
+  if (set.length === 0) return sig;
+  for (let i = 0; i < K; i++) {
+    if (sig[i] !== EMPTY && sig[i]! < 0x2000000) continue;
+    let d = 1;
+    while (sig[(i + d) % K] === EMPTY || sig[(i + d) % K]! >= 0x2000000) d++;
+    sig[i] = (sig[(i + d) % K]! + d * 0x2000000) >>> 0;
+  }
+  return sig;
+}
+
+/** Estimated Jaccard: the share of equal signature values. */
+export function estimate(a: Uint32Array, b: Uint32Array): number {
+  let same = 0;
+  for (let i = 0; i < K; i++) if (a[i] === b[i]) same++;
+  return same / K;
+}
+
+/** |A ∩ B| of two sorted sets. */
+export function intersection(a: Uint32Array, b: Uint32Array): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      n++;
+      i++;
+      j++;
+    }
+  }
+  return n;
+}
+
+export interface Overlap {
+  /** |A ∩ B| / |A ∪ B| */
+  jaccard: number;
+  /** |A ∩ B| / min(|A|, |B|): how much of the shorter text is in the longer one. */
+  containment: number;
+  /** min(|A|, |B|) / max(|A|, |B|) */
+  sizeRatio: number;
+}
+
+export function overlap(a: Uint32Array, b: Uint32Array): Overlap {
+  if (a.length === 0 || b.length === 0) return { jaccard: 0, containment: 0, sizeRatio: 0 };
+  const inter = intersection(a, b);
+  const min = Math.min(a.length, b.length);
+  const max = Math.max(a.length, b.length);
+  return { jaccard: inter / (a.length + b.length - inter), containment: inter / min, sizeRatio: min / max };
+}
+
+/**
+ * Pairs of indexes that share at least one LSH band: the probability of a pair becoming a
+ * candidate is 1 − (1 − J^R)^B; with 64 bands of 2 rows, 0.15 at J = 0.05 (two stories on
+ * one subject), 0.93 at J = 0.2 and over 0.99 from J = 0.3 (the lowest revision measured).
+ */
+export function candidatePairs(signatures: Uint32Array[]): Array<[number, number]> {
+  const seen = new Set<number>();
+  const pairs: Array<[number, number]> = [];
+  const n = signatures.length;
+  for (let band = 0; band < BANDS; band++) {
+    const buckets = new Map<string, number[]>();
+    for (let idx = 0; idx < n; idx++) {
+      const sig = signatures[idx]!;
+      let key = '';
+      for (let r = 0; r < ROWS; r++) key += sig[band * ROWS + r]!.toString(36) + ',';
+      const list = buckets.get(key);
+      if (list) list.push(idx);
+      else buckets.set(key, [idx]);
+    }
+    for (const list of buckets.values()) {
+      if (list.length < 2) continue;
+      for (let x = 0; x < list.length; x++) {
+        for (let y = x + 1; y < list.length; y++) {
+          const a = list[x]!;
+          const b = list[y]!;
+          const id = a * n + b;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          pairs.push([a, b]);
+        }
+      }
+    }
+  }
+  return pairs;
+}
+
+/** Union-find over indexes. */
+export class UnionFind {
+  private parent: Int32Array;
+  constructor(n: number) {
+    this.parent = Int32Array.from({ length: n }, (_, i) => i);
+  }
+  find(x: number): number {
+    let root = x;
+    while (this.parent[root] !== root) root = this.parent[root]!;
+    while (this.parent[x] !== root) {
+      const next = this.parent[x]!;
+      this.parent[x] = root;
+      x = next;
+    }
+    return root;
+  }
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+}

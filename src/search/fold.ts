@@ -1,0 +1,53 @@
+/**
+ * Traditional → Simplified folding for search. The index holds each article's text plus,
+ * for Traditional articles, its Simplified form; the search page folds the reader's query
+ * to Simplified with a character table, so either script finds either.
+ *
+ * opencc-js does the conversion at build time. The browser gets only a character table
+ * (a few KB), not opencc's dictionaries: character-level folding is what matching needs.
+ */
+import * as OpenCC from 'opencc-js';
+
+const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+
+let cached: Record<string, string> | null = null;
+
+/**
+ * Folds character by character with the same table the search page uses, so that a query
+ * and the text it should find are folded alike (opencc's phrase rules would differ).
+ */
+export function foldToSimplified(text: string): string {
+  cached ??= foldTable();
+  let out = '';
+  for (const ch of text) out += cached[ch] ?? ch;
+  return out;
+}
+
+/** Every CJK character whose Simplified form differs, as `{ traditional: simplified }`. */
+export function foldTable(): Record<string, string> {
+  const table: Record<string, string> = {};
+  const ranges: Array<[number, number]> = [
+    [0x3400, 0x4dbf],
+    [0x4e00, 0x9fff],
+    [0xf900, 0xfaff],
+  ];
+  for (const [from, to] of ranges) {
+    let block = '';
+    for (let code = from; code <= to; code++) block += String.fromCodePoint(code);
+    const folded = Array.from(toSimplified(block) as string);
+    const original = Array.from(block);
+    // opencc maps character for character here; if a block's length changed, fall back to
+    // converting its characters one by one.
+    if (folded.length === original.length) {
+      original.forEach((ch, i) => {
+        if (folded[i] !== ch) table[ch] = folded[i]!;
+      });
+    } else {
+      for (const ch of original) {
+        const s = toSimplified(ch);
+        if (s !== ch && Array.from(s).length === 1) table[ch] = s;
+      }
+    }
+  }
+  return table;
+}

@@ -1,0 +1,289 @@
+/**
+ * Comparing coverage: reprint groups, event links, topics and related articles, measured on
+ * a labelled set built from real text of the development corpus (tests/fixtures/corpus-dev)
+ * and the seeds. The figures this prints are the ones README "Comparing coverage" reports.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { compareArticles } from '../src/compare/index.ts';
+import { normalizeText, overlap, shingles } from '../src/compare/minhash.ts';
+import { THRESHOLDS, groupReprints, isReprint, type CompareInput } from '../src/compare/reprints.ts';
+import { topicMatcher } from '../src/compare/topics.ts';
+import { reprintOf, revisionOf, summaryOf, paragraphs } from '../src/compare/variants.ts';
+import { loadContentConfig } from '../src/content/load.ts';
+import { linkEvent } from '../src/ingest/link-event.ts';
+import type { Article } from '../src/schema/article.ts';
+import { events, ingestFixture } from './helpers.ts';
+
+const CORPUS = 'tests/fixtures/corpus-dev';
+const corpus: Article[] = readdirSync(CORPUS, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .flatMap((d) => readdirSync(join(CORPUS, d.name)).map((f) => join(CORPUS, d.name, f)))
+  .sort()
+  .map((path) => ingestFixture(path, path.slice(CORPUS.length + 1)));
+const seeds: Article[] = readdirSync('content/articles')
+  .sort()
+  .map((f) => ingestFixture(`content/articles/${f}`, `articles/${f}`));
+const byPath = (suffix: string): Article => [...corpus, ...seeds].find((a) => a.input.path.endsWith(suffix))!;
+const config = await loadContentConfig('content');
+
+const sim = (a: string, b: string): ReturnType<typeof overlap> =>
+  overlap(shingles(normalizeText(a)), shingles(normalizeText(b)));
+const later = (iso: string, days: number): string => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
+
+/** Pairwise precision and recall of a grouping against the true groups. */
+function pairwise(predicted: Array<string | null>, truth: string[]): { precision: number; recall: number } {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < truth.length; i++) {
+    for (let j = i + 1; j < truth.length; j++) {
+      const same = predicted[i] !== null && predicted[i] === predicted[j];
+      const truly = truth[i] === truth[j];
+      if (same && truly) tp++;
+      else if (same) fp++;
+      else if (truly) fn++;
+    }
+  }
+  return { precision: tp + fp === 0 ? 1 : tp / (tp + fp), recall: tp + fn === 0 ? 1 : tp / (tp + fn) };
+}
+
+/**
+ * The labelled reprint set: every corpus and seed article with enough text (≥ 200
+ * characters), plus, built from its real text, a reprint under another header and footer
+ * (published a day later), an updated revision under a changed title (two days later) and,
+ * for articles of three paragraphs or more, its one-paragraph summary. True groups: each
+ * article with its reprint and revision; the summary and every other article stand alone.
+ */
+function labelledReprints(): { items: CompareInput[]; truth: string[]; kinds: string[] } {
+  const base = [...seeds, ...corpus].filter((a) => Array.from(a.text).length >= 200);
+  const items: CompareInput[] = [];
+  const truth: string[] = [];
+  const kinds: string[] = [];
+  base.forEach((a, i) => {
+    const filler = base[(i + 7) % base.length]!.text.replace(/\s+/g, '');
+    const add = (id: string, text: string, published: string, group: string, kind: string): void => {
+      items.push({ id, published, text });
+      truth.push(group);
+      kinds.push(kind);
+    };
+    add(a.id, a.text, a.published, a.id, 'original');
+    add(`${a.id}-reprint`, reprintOf(a.text, i), later(a.published, 1), a.id, 'reprint');
+    add(`${a.id}-revision`, revisionOf(a.text, filler, i), later(a.published, 2), a.id, 'revision');
+    if (paragraphs(a.text).length >= 3)
+      add(`${a.id}-summary`, summaryOf(a.text), a.published, `${a.id}-summary`, 'summary');
+  });
+  return { items, truth, kinds };
+}
+
+describe('reprint detection: named cases from real text', () => {
+  const story = byPath('dw/dw-fm-a-54919049.md'); // 美驻华大使似将离职 (DW)
+  it('groups a reprint with a different header and footer', () => {
+    const copy = reprintOf(story.text, 1);
+    assert.ok(isReprint(sim(story.text, copy)));
+    const { reprints } = groupReprints([
+      { id: 'b-copy', published: later(story.published, 1), text: copy },
+      { id: 'a-story', published: story.published, text: story.text },
+    ]);
+    assert.deepEqual(reprints[0], { group: 'a-story', original: 'a-story', similarity: reprints[0]!.similarity });
+    assert.equal(reprints[1]!.original, 'a-story', 'the earliest copy is the original');
+  });
+  it('groups a revision with a changed title', () => {
+    const revised = revisionOf(story.text, byPath('zb-20200914-1084858.md').text, 3);
+    const ingested = compareOnce([
+      { ...story },
+      {
+        ...story,
+        id: 'dw-revision',
+        title: '更新：美国驻华大使布兰斯塔德将离任',
+        text: revised,
+        published: later(story.published, 0.2),
+      },
+    ]);
+    assert.equal(ingested[1]!.reprint?.original, story.id);
+    assert.equal(ingested[0]!.reprint?.group, story.id);
+  });
+  it('does not group two different stories on the same event', () => {
+    // The same news (the US ambassador leaving), told by DW and by Zaobao.
+    assert.ok(!isReprint(sim(story.text, byPath('zb-20200914-1084858.md').text)));
+    // The seeds' two reports of the 2021 virtual summit (ZAKER, Xinhua) share quotations.
+    const [zaker, xinhua] = [byPath('001_50ca341c1918b689.txt'), byPath('002_eebd5c2c698cc293.txt')];
+    const o = sim(zaker.text, xinhua.text);
+    assert.ok(o.containment > 0.2 && !isReprint(o), JSON.stringify(o));
+  });
+  it('does not group a story and its one-paragraph summary', () => {
+    const xinhua = byPath('002_eebd5c2c698cc293.txt');
+    const o = sim(xinhua.text, summaryOf(xinhua.text));
+    assert.ok(o.containment > 0.9, 'the summary is inside the story');
+    assert.ok(!isReprint(o));
+  });
+});
+
+function compareOnce(list: Article[]): Article[] {
+  const copies = list.map((a) => structuredClone(a));
+  compareArticles(copies, { topics: config.topics });
+  return copies;
+}
+
+describe('reprint detection: the labelled set', () => {
+  const { items, truth, kinds } = labelledReprints();
+  it('measures the similarity of each kind of pair (for the thresholds)', () => {
+    const sets = items.map((i) => shingles(normalizeText(i.text)));
+    const stats = new Map<string, number[]>();
+    const note = (kind: string, v: number): void => void stats.set(kind, [...(stats.get(kind) ?? []), v]);
+    const original = new Map<string, number>();
+    items.forEach((it, i) => kinds[i] === 'original' && original.set(truth[i]!, i));
+    items.forEach((it, i) => {
+      if (kinds[i] === 'original') return;
+      const o = original.get(kinds[i] === 'summary' ? truth[i]!.replace(/-summary$/, '') : truth[i]!)!;
+      const v = overlap(sets[o]!, sets[i]!);
+      note(`${kinds[i]} jaccard`, v.jaccard);
+      note(`${kinds[i]} containment`, v.containment);
+      note(`${kinds[i]} sizeRatio`, v.sizeRatio);
+    });
+    // Different articles: every pair of originals.
+    const originals = [...original.values()];
+    let maxJ = 0;
+    let maxC = 0;
+    for (let x = 0; x < originals.length; x++) {
+      for (let y = x + 1; y < originals.length; y++) {
+        const v = overlap(sets[originals[x]!]!, sets[originals[y]!]!);
+        maxJ = Math.max(maxJ, v.jaccard);
+        maxC = Math.max(maxC, v.containment);
+      }
+    }
+    const range = (k: string): string => {
+      const v = stats.get(k)!;
+      return `${Math.min(...v).toFixed(3)}–${Math.max(...v).toFixed(3)}`;
+    };
+    const report = {
+      articles: originals.length,
+      items: items.length,
+      reprint: { jaccard: range('reprint jaccard'), containment: range('reprint containment') },
+      revision: {
+        jaccard: range('revision jaccard'),
+        containment: range('revision containment'),
+        sizeRatio: range('revision sizeRatio'),
+      },
+      summary: {
+        jaccard: range('summary jaccard'),
+        containment: range('summary containment'),
+        sizeRatio: range('summary sizeRatio'),
+      },
+      differentArticles: { maxJaccard: maxJ.toFixed(3), maxContainment: maxC.toFixed(3) },
+    };
+    console.log('reprint pair measurements', JSON.stringify(report));
+    assert.ok(Math.min(...stats.get('reprint jaccard')!) >= THRESHOLDS.jaccard);
+    assert.ok(maxJ < THRESHOLDS.jaccard && maxC < THRESHOLDS.containment);
+    assert.ok(Math.max(...stats.get('summary sizeRatio')!) < THRESHOLDS.sizeRatio);
+  });
+  it('groups with high precision and recall (pairwise, through MinHash + LSH)', () => {
+    const { reprints, candidates } = groupReprints(items);
+    const figures = pairwise(
+      reprints.map((r) => r?.group ?? null),
+      truth,
+    );
+    const wrong = items.flatMap((it, i) =>
+      reprints[i] && items.some((o, j) => j !== i && reprints[j]?.group === reprints[i]!.group && truth[j] !== truth[i])
+        ? [it.id]
+        : [],
+    );
+    console.log('reprint grouping', JSON.stringify({ items: items.length, candidates, ...figures, wrong }));
+    assert.ok(figures.precision >= 0.99, `precision ${figures.precision}`);
+    assert.ok(figures.recall >= 0.95, `recall ${figures.recall}`);
+    // The original is always the earliest copy, whatever the order of the input.
+    const reversed = groupReprints([...items].reverse()).reprints.reverse();
+    assert.deepEqual(reversed, reprints);
+  });
+});
+
+/**
+ * The labelled event set: the five seeds at their dates (labelled by the issue), a reprint
+ * of each a day later (same event), each corpus article at its own date (no listed event:
+ * the corpus is from 2020), and each corpus article moved onto the day of every listed
+ * event, the hardest negatives: articles naming the leaders, calls and summits of other
+ * days, none of which reports that event.
+ */
+describe('event linking: the labelled set', () => {
+  const expected: Record<string, string> = {
+    '000': '2022-03-xi-biden-video-call',
+    '001': '2021-11-virtual-summit',
+    '002': '2021-11-virtual-summit',
+    '003': '2022-10-wang-blinken-call',
+    '004': '2022-11-bali-summit',
+  };
+  it('links the seeds to the events the issue names', () => {
+    for (const s of seeds) assert.equal(s.event, expected[s.input.path.slice(9, 12)], s.input.path);
+  });
+  it('measures precision and recall', () => {
+    const cases: Array<{ published: string; title: string; text: string; truth: string | null }> = [];
+    for (const s of seeds) {
+      const truth = expected[s.input.path.slice(9, 12)]!;
+      cases.push({ published: s.published, title: s.title, text: s.text, truth });
+      cases.push({ published: later(s.published, 1), title: `转载：${s.title}`, text: reprintOf(s.text, 2), truth });
+    }
+    for (const a of corpus) {
+      cases.push({ published: a.published, title: a.title, text: a.text, truth: null });
+      for (const e of events)
+        cases.push({ published: `${e.date}T04:00:00Z`, title: a.title, text: a.text, truth: null });
+    }
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    const wrong: string[] = [];
+    for (const c of cases) {
+      // Articles whose date was inferred from an event carry that link from the ingest.
+      const got = linkEvent(c, events)?.event ?? null;
+      if (got !== null && got === c.truth) tp++;
+      else {
+        if (got !== null) fp++;
+        if (c.truth !== null) fn++;
+        if (got !== c.truth) wrong.push(`${c.title} (${c.published.slice(0, 10)}): ${got} ≠ ${c.truth}`);
+      }
+    }
+    const precision = tp / (tp + fp);
+    const recall = tp / (tp + fn);
+    console.log(
+      'event linking',
+      JSON.stringify({ cases: cases.length, positives: tp + fn, tp, fp, fn, precision, recall, wrong }),
+    );
+    assert.ok(precision >= 0.6, `precision ${precision}`);
+    assert.ok(recall >= 0.9, `recall ${recall}`);
+  });
+});
+
+describe('topics', () => {
+  const match = topicMatcher(config.topics);
+  it('tags from the text only past the minimum, and from mapped outlet tags', () => {
+    const passing = { title: '会谈', text: '双方也谈到了台湾问题。', tags: [], categories: [] };
+    assert.ok(!match(passing).includes('taiwan'), 'one passing mention does not tag');
+    const often = { title: '台湾问题', text: '台湾。台灣。蔡英文。', tags: [], categories: [] };
+    assert.ok(match(often).includes('taiwan'), 'Simplified and Traditional both count');
+    assert.ok(match({ title: 't', text: '', tags: ['兩岸'], categories: [] }).includes('taiwan'));
+  });
+  it('finds the obvious topics in real articles', () => {
+    assert.ok(match(byPath('dw-nofm-a-54118918.md')).includes('xinjiang'));
+    assert.ok(match(byPath('dw-nofm-a-54029601.md')).includes('hong-kong'));
+    assert.ok(match(byPath('zb-20200831-1081071.md')).includes('tech'));
+    assert.ok(match(byPath('003_9265e66591a33f70.txt')).includes('ukraine'));
+  });
+});
+
+describe('related articles', () => {
+  it('never lists the article itself or its own reprints', () => {
+    const story = byPath('dw/dw-fm-a-54919049.md');
+    const copy = { ...story, id: 'dw-copy', text: reprintOf(story.text, 0), published: later(story.published, 1) };
+    const out = compareOnce([...corpus, copy]);
+    for (const a of out) {
+      assert.ok(!a.related.some((r) => r.id === a.id));
+      if (a.reprint)
+        assert.ok(!a.related.some((r) => out.find((o) => o.id === r.id)?.reprint?.group === a.reprint!.group));
+    }
+    // The Zaobao report of the same news is among the DW story's related articles.
+    const zaobao = out.find((a) => a.input.path.endsWith('zb-20200914-1084858.md'))!;
+    assert.ok(out.find((a) => a.id === story.id)!.related.some((r) => r.id === zaobao.id));
+    assert.equal(out.find((a) => a.id === 'dw-copy')!.reprint?.original, story.id);
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * Search in headless Chromium against a site built under a path prefix: people, places,
+ * two-word phrases, Traditional queries on Simplified text, a word found nowhere, filters,
+ * following a result, accessibility, and nothing loaded from outside the site.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Article } from '../src/schema/article.ts';
+import { foldToSimplified } from '../src/search/fold.ts';
+import { runBuild } from '../src/site/build.ts';
+import { CHROME_ARGS, chromePath, serveSite } from './support/browser.ts';
+
+const PREFIX = '/news-archive/';
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let browser: Browser;
+let origin: string;
+let close: () => void;
+let articles: Article[];
+const outside: string[] = [];
+
+/** The articles whose headline or text holds the query, as a reader would count them. */
+function expected(query: string): string[] {
+  const q = foldToSimplified(query);
+  return articles.filter((a) => foldToSimplified(`${a.title}\n${a.text}`).includes(q)).map((a) => a.title);
+}
+
+async function searchPage(query: string): Promise<{ page: Page; titles: string[]; status: string; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/*', (route) => {
+    if (route.request().url().startsWith(origin)) return route.continue();
+    // An article opened from the results may show its original images; nothing else leaves.
+    if (route.request().resourceType() !== 'image') outside.push(route.request().url());
+    return route.abort();
+  });
+  await page.goto(`${origin}${PREFIX}search/?q=${encodeURIComponent(query)}`);
+  await page.waitForFunction(() => {
+    const el = (
+      globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }
+    ).document.getElementById('search-status');
+    return !!el && el.textContent !== '';
+  });
+  await page.waitForTimeout(200);
+  const titles = await page.locator('#search-results h2 a').allTextContents();
+  const status = (await page.textContent('#search-status')) ?? '';
+  return { page, titles, status, errors };
+}
+
+before(async () => {
+  const root = mkdtempSync(join(tmpdir(), 'search-'));
+  const archive = join(root, 'archive');
+  await runBuild({
+    contentDir: 'content',
+    outDir: join(root, 'site'),
+    archiveDir: archive,
+    pathPrefix: PREFIX,
+    jobs: 1,
+  });
+  articles = readdirSync(join(archive, 'articles')).map(
+    (f) => JSON.parse(readFileSync(join(archive, 'articles', f), 'utf8')) as Article,
+  );
+  const served = await serveSite(join(root, 'site'), PREFIX);
+  origin = served.origin;
+  close = () => served.server.close();
+  browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  close?.();
+});
+
+describe('search', () => {
+  // Query, then the title that must come first (or null), then one that must come last.
+  const cases: Array<[string, string | null, string | null]> = [
+    ['拜登', null, '中美外长通话：谈乌克兰战争与双边关系'], // a person; DW names him once, in a heading
+    ['华盛顿', '中美元首视频会晤现场细节意味深长', null], // a place, twice in that article
+    ['视频会晤', '中美元首视频会晤现场细节意味深长', null], // two words, in that headline
+  ];
+  for (const [query, first, last] of cases) {
+    it(`finds every article that mentions ${query}, in order of relevance`, async () => {
+      const { page, titles, errors } = await searchPage(query);
+      const want = expected(query);
+      assert.ok(want.length > 0, `the seeds mention ${query}`);
+      assert.deepEqual([...titles].sort(), [...want].sort());
+      if (first) assert.equal(titles[0], first);
+      if (last) assert.equal(titles[titles.length - 1], last);
+      assert.ok((await page.locator('#search-results mark').count()) > 0, 'excerpts highlight the match');
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+  }
+
+  it('finds Simplified text with a Traditional query (臺灣 → 台湾)', async () => {
+    const { page, titles } = await searchPage('臺灣');
+    const want = expected('台湾');
+    assert.ok(want.length > 0);
+    assert.deepEqual([...titles].sort(), [...want].sort());
+    await page.close();
+  });
+
+  it('says honestly when nothing matches', async () => {
+    const { page, titles, status } = await searchPage('火星殖民地');
+    assert.deepEqual(titles, []);
+    assert.match(status, /没有找到与“火星殖民地”相关的文章/);
+    await page.close();
+  });
+
+  it('narrows the results when a filter is clicked, keeps them in the URL, and opens a result', async () => {
+    const { page, titles } = await searchPage('拜登');
+    assert.ok(titles.length > 1);
+    await page.getByLabel(/^联合早报（\d+）$/).check();
+    await page.waitForFunction(
+      (n) =>
+        (
+          globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }
+        ).document.querySelectorAll('#search-results li').length < n,
+      titles.length,
+    );
+    const narrowed = await page.locator('#search-results h2 a').allTextContents();
+    assert.deepEqual(narrowed, ['【G20】王毅谈习拜会：有利推动两国关系重回健康正轨']);
+    assert.match(decodeURIComponent(page.url()), /\?q=拜登&outlet=联合早报$/);
+    await page.click('#search-results h2 a');
+    await page.waitForURL(/\/articles\/2022\/11\/15\//);
+    assert.equal(await page.textContent('article h1'), '【G20】王毅谈习拜会：有利推动两国关系重回健康正轨');
+    await page.close();
+  });
+
+  it('passes axe-core with results shown, light and dark', async () => {
+    for (const dark of [false, true]) {
+      const { page } = await searchPage('拜登');
+      await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
+      await page.evaluate(axeSource);
+      const result = (await page.evaluate(() =>
+        (globalThis as unknown as { axe: { run: (o: unknown) => Promise<unknown> } }).axe.run({
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+        }),
+      )) as { violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> };
+      assert.deepEqual(
+        result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        [],
+      );
+      await page.close();
+    }
+  });
+
+  it('loads nothing from outside the site but article images', () => {
+    assert.deepEqual(outside, []);
+  });
+});
