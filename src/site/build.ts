@@ -88,20 +88,26 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  await prepareOutDir(options.outDir);
-  const results = (await eleventy(options).write()) as unknown as Array<unknown>;
-  await publishData(options);
+  const pages = await renderSite(options);
   const search = await indexSite(options);
   return {
     ingest,
     search,
-    pages: Array.isArray(results) ? results.flat().length : 0,
+    pages,
     ms: performance.now() - started,
   };
 }
 
+/** Renders the pages from the archive folder and publishes the data set; returns the page count. */
+export async function renderSite(options: BuildOptions): Promise<number> {
+  await prepareOutDir(options.outDir);
+  const results = (await eleventy(options).write()) as unknown as Array<unknown>;
+  await publishData(options);
+  return Array.isArray(results) ? results.flat().length : 0;
+}
+
 /** The search index, from the same view model the pages were rendered from. */
-async function indexSite(options: BuildOptions): Promise<SearchIndexResult> {
+export async function indexSite(options: BuildOptions): Promise<SearchIndexResult> {
   const config = await loadContentConfig(options.contentDir);
   const site = buildSiteData(readSummaries(options.archiveDir), config);
   return buildSearchIndex({

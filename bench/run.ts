@@ -1,0 +1,132 @@
+/**
+ * `npm run bench [-- --sizes 1000,10000]`: builds a synthetic corpus of each size from the
+ * real files, then measures each stage in its own process (time and peak memory), the
+ * output sizes, and the time from adding one article to a finished rebuild. Prints a table
+ * and writes bench/results.json. A benchmark, not a test: nothing in `npm test` uses it.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generate, generateOne } from './generate.ts';
+
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' } } });
+const sizes = values.sizes.split(',').map(Number);
+
+interface StageResult {
+  stage: string;
+  ms: number;
+  maxRssMb: number;
+  [key: string]: number | string;
+}
+
+function stage(name: string, content: string, archive: string, site: string): StageResult {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/stage.ts', name, content, archive, site], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as StageResult;
+}
+
+function size(path: string): number {
+  let total = 0;
+  for (const entry of readdirSync(path, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
+const results: Array<Record<string, unknown>> = [];
+
+for (const n of sizes) {
+  const root = join('bench', 'corpus', String(n));
+  process.stderr.write(`\n== ${n} articles: generating…\n`);
+  const content = generate(n, join(root, 'content'));
+  const archive = join(root, 'archive');
+  const site = join(root, 'site');
+  const cold = stage('ingest', content, archive, site);
+  const warm = stage('ingest', content, archive, site);
+  const baseline = stage('readability', content, archive, site);
+  const render = stage('render', content, archive, site);
+  const search = stage('search', content, archive, site);
+  // One new article, then everything again (there is no incremental build yet).
+  generateOne(n, content);
+  const t0 = performance.now();
+  for (const s of ['ingest', 'render', 'search']) stage(s, content, archive, site);
+  const rebuildMs = performance.now() - t0;
+
+  const ingestRate = (cold.articles as number) / (cold.ms / 1000);
+  const readabilityRate = (baseline.articles as number) / (baseline.ms / 1000);
+  const row = {
+    articles: n,
+    ingestColdPerSec: Math.round(ingestRate),
+    ingestWarmPerSec: Math.round((warm.articles as number) / (warm.ms / 1000)),
+    readabilityPerSec: Math.round(readabilityRate),
+    ingestVsReadability: Number((ingestRate / readabilityRate).toFixed(1)),
+    ingestMs: cold.ms,
+    renderMs: render.ms,
+    searchMs: search.ms,
+    fullBuildMs: cold.ms + render.ms + search.ms,
+    rebuildOneNewMs: Math.round(rebuildMs),
+    peakRssMb: {
+      ingest: cold.maxRssMb,
+      render: render.maxRssMb,
+      search: search.maxRssMb,
+      readability: baseline.maxRssMb,
+    },
+    outputBytes: size(site),
+    searchIndexBytes: size(join(site, 'pagefind')),
+    pages: render.pages,
+  };
+  results.push(row);
+  process.stderr.write(`${JSON.stringify(row)}\n`);
+}
+
+const machine = {
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model ?? '',
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+};
+mkdirSync('bench', { recursive: true });
+writeFileSync(
+  'bench/results.json',
+  JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2) + '\n',
+);
+
+const header = [
+  'articles',
+  'ingest/s cold',
+  'ingest/s warm',
+  'Readability/s',
+  'ratio',
+  'render s',
+  'search s',
+  'full build s',
+  '+1 article s',
+  'peak MB (ingest/render/search)',
+  'output',
+  'search index',
+];
+const rows = results.map((r) => {
+  const p = r['peakRssMb'] as Record<string, number>;
+  return [
+    r['articles'],
+    r['ingestColdPerSec'],
+    r['ingestWarmPerSec'],
+    r['readabilityPerSec'],
+    `${r['ingestVsReadability']}×`,
+    ((r['renderMs'] as number) / 1000).toFixed(1),
+    ((r['searchMs'] as number) / 1000).toFixed(1),
+    ((r['fullBuildMs'] as number) / 1000).toFixed(1),
+    ((r['rebuildOneNewMs'] as number) / 1000).toFixed(1),
+    `${p['ingest']}/${p['render']}/${p['search']}`,
+    mb(r['outputBytes'] as number),
+    mb(r['searchIndexBytes'] as number),
+  ].map(String);
+});
+const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+process.stdout.write(`\n${table}\n\nmachine: ${JSON.stringify(machine)}\nwritten: bench/results.json\n`);
