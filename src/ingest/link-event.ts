@@ -1,9 +1,10 @@
 /**
  * Links an article to the summit event (content/events.yaml) it covers, from its date and
- * its text: the event must be close in time, the article must name both sides of the
- * meeting (the two leaders, or 中美元首/两国元首; the two ministers for a ministerial
- * contact), and the event's own words (place, kind, keywords) break ties. An article that
- * meets no event stays unlinked rather than being forced into one.
+ * its text: the event must be close in time (3 days before to 7 after), and one sentence of
+ * the article (or its title) must name both sides of the meeting (the two leaders, or
+ * 中美元首/两国元首; the two ministers, or 中美外长, for a ministerial contact) together
+ * with a word for that meeting (its kind, place or format). The event's own words break
+ * ties. An article that meets no event stays unlinked rather than being forced into one.
  */
 import type { SummitEvent } from '../schema/content.ts';
 
