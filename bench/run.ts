@@ -85,6 +85,18 @@ for (const n of sizes) {
   process.stderr.write(`${JSON.stringify(row)}\n`);
 }
 
+// The image step on a fixed sample, and reprint grouping at each size.
+function script(file: string, args: string[]): string {
+  return execFileSync(process.execPath, ['--import', 'tsx', file, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+process.stderr.write('\n== image step on a fixed sample…\n');
+const images = script('scripts/bench-images.ts', []);
+process.stderr.write('\n== reprint grouping…\n');
+const grouping = script('scripts/bench-compare.ts', sizes.map(String));
+
 const machine = {
   cpus: cpus().length,
   cpu: cpus()[0]?.model ?? '',
@@ -129,4 +141,6 @@ const rows = results.map((r) => {
   ].map(String);
 });
 const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
-process.stdout.write(`\n${table}\n\nmachine: ${JSON.stringify(machine)}\nwritten: bench/results.json\n`);
+process.stdout.write(
+  `\n${table}\n\nImage step (fixed sample):\n${images}\nReprint grouping:\n${grouping}\nmachine: ${JSON.stringify(machine)}\nwritten: bench/results.json\n`,
+);
