@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from './content/load.ts';
 import { runIngest } from './ingest/run.ts';
 import { normalizePrefix, runBuild, runServe } from './site/build.ts';
-import { articleJsonSchema } from './schema/article.ts';
+import { articleJsonSchema, type IngestReport } from './schema/article.ts';
 import { runImages } from './images/archive.ts';
 
 const HELP = `news-archive: turn a folder of raw news articles into a dated, searchable archive
@@ -55,6 +55,17 @@ when there were errors, or when the run itself failed; 2 for a usage error.
 
 class UsageError extends Error {}
 
+/** The options every command takes. */
+const COMMON_OPTIONS = {
+  content: { type: 'string', default: 'content' },
+  quiet: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function printErrors(report: IngestReport): void {
+  for (const e of report.errors) process.stderr.write(`error: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+}
+
 function positiveInt(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1)
@@ -78,12 +89,10 @@ async function ingestCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      content: { type: 'string', default: 'content' },
+      ...COMMON_OPTIONS,
       out: { type: 'string', default: '.archive' },
       strict: { type: 'boolean', default: false },
       jobs: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -101,9 +110,7 @@ async function ingestCommand(args: string[]): Promise<number> {
     ...(showProgress ? { onProgress: progressBar(process.stderr) } : {}),
   });
   const { report } = result;
-  for (const e of report.errors) {
-    process.stderr.write(`error: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
-  }
+  printErrors(report);
   if (!values.quiet) {
     const shown = report.warnings.slice(0, 10);
     for (const w of shown) process.stdout.write(`warning: ${w.path}: ${w.message}\n`);
@@ -125,7 +132,7 @@ async function buildCommand(args: string[], serve: boolean): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      content: { type: 'string', default: 'content' },
+      ...COMMON_OPTIONS,
       out: { type: 'string', default: '_site' },
       archive: { type: 'string', default: '.archive' },
       'path-prefix': { type: 'string', default: '/' },
@@ -133,8 +140,6 @@ async function buildCommand(args: string[], serve: boolean): Promise<number> {
       jobs: { type: 'string' },
       port: { type: 'string', default: '8080' },
       strict: { type: 'boolean', default: false },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -162,7 +167,7 @@ async function buildCommand(args: string[], serve: boolean): Promise<number> {
   if (serve) await runServe({ ...options, port: positiveInt(values.port, '--port') ?? 8080 });
   const result = await runBuild(options);
   const { report } = result.ingest;
-  for (const e of report.errors) process.stderr.write(`error: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+  printErrors(report);
   if (!values.quiet) {
     process.stdout.write(
       `\nBuilt ${values.out}/ (path prefix ${pathPrefix})\n` +
@@ -183,13 +188,11 @@ async function imagesCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      content: { type: 'string', default: 'content' },
+      ...COMMON_OPTIONS,
       archive: { type: 'string', default: '.archive' },
       concurrency: { type: 'string' },
       'retry-failed': { type: 'boolean', default: false },
       'allow-host': { type: 'string', multiple: true, default: [] },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
     allowPositionals: false,

@@ -4,21 +4,19 @@
  * loaded from outside the site but the original images of articles.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runBuild } from '../src/site/build.ts';
-import { CHROME_ARGS, chromePath, serveSite } from './support/browser.ts';
+import { axeViolations, CHROME_ARGS, chromePath, serveSite } from './support/browser.ts';
 
 const PREFIX = '/news-archive/';
 const PIXEL = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
   'base64',
 );
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let browser: Browser;
 let origin: string;
@@ -120,18 +118,7 @@ describe('a reader in the browser', () => {
         const problems: string[] = [];
         for (const path of pageTypes) {
           const { page, errors } = await open(encodeURI(path), { width, dark });
-          // Evaluated through the debugger protocol, which the page's CSP does not govern.
-          await page.evaluate(axeSource);
-          const result = (await page.evaluate(() =>
-            (globalThis as unknown as { axe: { run: (o: unknown) => Promise<unknown> } }).axe.run({
-              runOnly: {
-                type: 'tag',
-                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
-              },
-            }),
-          )) as { violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> };
-          for (const v of result.violations)
-            problems.push(`${path}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+          for (const v of await axeViolations(page)) problems.push(`${path}: ${v}`);
           const overflow = await page.evaluate(() => {
             const root = (
               globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
