@@ -173,17 +173,25 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 export function localDate(iso: string, precision: string, timeZone: string): LocalDate {
   const date = new Date(iso);
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    // Building a formatter costs far more than using one: one per zone per process.
+    formatter = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(date);
   const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   let [year, month, day] = [get('year'), get('month'), get('day')];
   if (precision === 'day') {
@@ -375,7 +383,8 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
   const groups = new Map<string, ArticleView[]>();
   for (const a of oldestFirst) {
     if (!a.reprint) continue;
-    groups.set(a.reprint.group, [...(groups.get(a.reprint.group) ?? []), a]);
+    groups.set(a.reprint.group, groups.get(a.reprint.group) ?? []);
+    groups.get(a.reprint.group)!.push(a);
   }
   for (const a of articles) {
     const members = a.reprint ? groups.get(a.reprint.group) : undefined;
@@ -425,10 +434,18 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
       copies: a.reprint && a.reprint.original === a.id ? (groups.get(a.reprint.group)?.length ?? 1) - 1 : 0,
     };
   }
+  // Each event's articles, oldest first, so that no article scans the whole archive.
+  const byEvent = new Map<string, ArticleView[]>();
+  for (const o of oldestFirst) {
+    if (!o.event) continue;
+    const list = byEvent.get(o.event) ?? [];
+    list.push(o);
+    byEvent.set(o.event, list);
+  }
   for (const a of articles) {
     if (!a.event) continue;
-    a.sameEvent = oldestFirst
-      .filter((o) => o.event === a.event && o.id !== a.id)
+    a.sameEvent = (byEvent.get(a.event) ?? [])
+      .filter((o) => o.id !== a.id)
       .map((o) => ({ title: o.title, path: o.path, sourceName: o.source.nameZh, local: o.local }));
   }
 
@@ -451,9 +468,9 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
     const seen = new Set<string>();
     const list: Array<ArticleRef & { kind: 'event' | 'text'; why: string }> = [];
     let similar = 0;
-    for (const o of oldestFirst) {
+    for (const o of a.event ? (byEvent.get(a.event) ?? []) : []) {
       if (list.length >= SAME_EVENT_MAX) break;
-      if (!a.event || o.event !== a.event || own(o) || seen.has(o.id)) continue;
+      if (own(o) || seen.has(o.id)) continue;
       seen.add(o.id);
       list.push({ ...refOf(o), kind: 'event', why: '同一会晤' });
     }
@@ -497,14 +514,18 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
   const monthMap = new Map<string, ArticleView[]>();
   for (const a of oldestFirst) {
     const key = `${a.local.year}/${a.local.month}`;
-    monthMap.set(key, [...(monthMap.get(key) ?? []), a]);
+    monthMap.set(key, monthMap.get(key) ?? []);
+    monthMap.get(key)!.push(a);
   }
   const months: MonthView[] = [...monthMap.entries()]
     .sort(([a], [b]) => (a < b ? 1 : -1))
     .map(([key, items]) => {
       const [year, month] = key.split('/') as [string, string];
       const dayMap = new Map<string, ArticleView[]>();
-      for (const a of items) dayMap.set(a.local.day, [...(dayMap.get(a.local.day) ?? []), a]);
+      for (const a of items) {
+        dayMap.set(a.local.day, dayMap.get(a.local.day) ?? []);
+        dayMap.get(a.local.day)!.push(a);
+      }
       const counts = new Map([...dayMap].map(([d, list]) => [d, list.length]));
       return {
         year,
@@ -525,7 +546,12 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
 
   // Tags.
   const tagMap = new Map<string, ArticleView[]>();
-  for (const a of articles) for (const t of a.tags) tagMap.set(t, [...(tagMap.get(t) ?? []), a]);
+  for (const a of articles) {
+    for (const t of a.tags) {
+      tagMap.set(t, tagMap.get(t) ?? []);
+      tagMap.get(t)!.push(a);
+    }
+  }
   const tags: TagView[] = [...tagMap.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, items]) => {
