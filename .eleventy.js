@@ -8,7 +8,7 @@ export default async function (eleventyConfig) {
   const archiveDir = process.env.NEWS_ARCHIVE_DATA ?? '.archive';
   const contentDir = process.env.NEWS_ARCHIVE_CONTENT ?? 'content';
   const { loadContentConfig } = await import('./src/content/load.ts');
-  const { buildSiteData, readSummaries } = await import('./src/site/data.ts');
+  const { loadSiteData } = await import('./src/site/data.ts');
   const { siteFilters } = await import('./src/site/filters.ts');
 
   eleventyConfig.addPlugin(rssPlugin);
@@ -26,9 +26,7 @@ export default async function (eleventyConfig) {
     const url = process.env.NEWS_ARCHIVE_SITE_URL || config.site.url;
     return { ...config.site, url, origin: url ? new URL(url).origin : 'https://example.invalid' };
   });
-  eleventyConfig.addGlobalData('archive', async () =>
-    buildSiteData(readSummaries(archiveDir), await loadContentConfig(contentDir)),
-  );
+  eleventyConfig.addGlobalData('archive', async () => loadSiteData(archiveDir, await loadContentConfig(contentDir)));
   // Article images: archived copies become responsive <picture>s, the others keep their URL (src/site/images.ts).
   const { ImageRenderer, readArticleImages } = await import('./src/site/images.ts');
   const images = new ImageRenderer({

@@ -3,23 +3,10 @@
  * article page, in headless Chromium. Run: node --import tsx scripts/screenshots.ts
  * Article images are not fetched (no network): their boxes show as blank.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { runBuild } from '../src/site/build.ts';
-import { CHROME_ARGS, chromePath, serveSite } from '../tests/support/browser.ts';
+import { startSite } from '../tests/support/browser.ts';
 
 const PREFIX = '/news-archive/';
-const root = mkdtempSync(join(tmpdir(), 'shots-'));
-await runBuild({
-  contentDir: 'content',
-  outDir: join(root, 'site'),
-  archiveDir: join(root, 'archive'),
-  pathPrefix: PREFIX,
-});
-const { origin, server } = await serveSite(join(root, 'site'), PREFIX);
-const browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS });
+const { origin, browser, close } = await startSite('content', PREFIX);
 const shots: Array<[string, string, number]> = [
   [PREFIX, 'docs/screenshot-home.png', 1280],
   [`${PREFIX}articles/2022/11/15/g20-王毅谈习拜会-有利推动两国关系重回健康正轨/`, 'docs/screenshot-article.png', 1280],
@@ -33,5 +20,4 @@ for (const [path, file, width] of shots) {
   await page.close();
   process.stdout.write(`wrote ${file}\n`);
 }
-await browser.close();
-server.close();
+await close();

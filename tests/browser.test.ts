@@ -4,13 +4,9 @@
  * loaded from outside the site but the original images of articles.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { runBuild } from '../src/site/build.ts';
-import { axeViolations, CHROME_ARGS, chromePath, serveSite } from './support/browser.ts';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, startSite } from './support/browser.ts';
 
 const PREFIX = '/news-archive/';
 const PIXEL = Buffer.from(
@@ -20,7 +16,7 @@ const PIXEL = Buffer.from(
 
 let browser: Browser;
 let origin: string;
-let close: () => void;
+let close: () => Promise<void>;
 const outside: string[] = [];
 const externalImages: string[] = [];
 
@@ -52,23 +48,11 @@ async function open(
 }
 
 before(async () => {
-  const root = mkdtempSync(join(tmpdir(), 'browser-'));
-  await runBuild({
-    contentDir: 'content',
-    outDir: join(root, 'site'),
-    archiveDir: join(root, 'archive'),
-    pathPrefix: PREFIX,
-    jobs: 1,
-  });
-  const served = await serveSite(join(root, 'site'), PREFIX);
-  origin = served.origin;
-  close = () => served.server.close();
-  browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS });
+  ({ origin, browser, close } = await startSite('content', PREFIX));
 });
 
 after(async () => {
-  await browser?.close();
-  close?.();
+  await close?.();
 });
 
 describe('a reader in the browser', () => {

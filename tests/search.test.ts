@@ -4,21 +4,20 @@
  * following a result, accessibility, and nothing loaded from outside the site.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Article } from '../src/schema/article.ts';
 import { foldToSimplified } from '../src/search/fold.ts';
-import { runBuild } from '../src/site/build.ts';
-import { axeViolations, CHROME_ARGS, chromePath, serveSite } from './support/browser.ts';
+import { axeViolations, startSite } from './support/browser.ts';
 
 const PREFIX = '/news-archive/';
 
 let browser: Browser;
 let origin: string;
-let close: () => void;
+let close: () => Promise<void>;
+let root: string;
 let articles: Article[];
 const outside: string[] = [];
 
@@ -53,27 +52,15 @@ async function searchPage(query: string): Promise<{ page: Page; titles: string[]
 }
 
 before(async () => {
-  const root = mkdtempSync(join(tmpdir(), 'search-'));
+  ({ root, origin, browser, close } = await startSite('content', PREFIX));
   const archive = join(root, 'archive');
-  await runBuild({
-    contentDir: 'content',
-    outDir: join(root, 'site'),
-    archiveDir: archive,
-    pathPrefix: PREFIX,
-    jobs: 1,
-  });
   articles = readdirSync(join(archive, 'articles')).map(
     (f) => JSON.parse(readFileSync(join(archive, 'articles', f), 'utf8')) as Article,
   );
-  const served = await serveSite(join(root, 'site'), PREFIX);
-  origin = served.origin;
-  close = () => served.server.close();
-  browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS });
 });
 
 after(async () => {
-  await browser?.close();
-  close?.();
+  await close?.();
 });
 
 describe('search', () => {

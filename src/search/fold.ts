@@ -12,14 +12,20 @@ const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 
 let cached: Record<string, string> | null = null;
 
+/** The table, built once per process (it is used for the index and written for the page). */
+export function sharedFoldTable(): Record<string, string> {
+  cached ??= foldTable();
+  return cached;
+}
+
 /**
  * Folds character by character with the same table the search page uses, so that a query
  * and the text it should find are folded alike (opencc's phrase rules would differ).
  */
 export function foldToSimplified(text: string): string {
-  cached ??= foldTable();
+  const table = sharedFoldTable();
   let out = '';
-  for (const ch of text) out += cached[ch] ?? ch;
+  for (const ch of text) out += table[ch] ?? ch;
   return out;
 }
 

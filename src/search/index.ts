@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { createIndex, close } from 'pagefind';
 import type { ArticleView, SiteData } from '../site/data.ts';
-import { foldTable, foldToSimplified } from './fold.ts';
+import { foldToSimplified, sharedFoldTable } from './fold.ts';
 
 export interface SearchIndexOptions {
   siteDir: string;
@@ -77,7 +77,7 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
     }
     const written = await index.writeFiles({ outputPath: join(options.siteDir, 'pagefind') });
     if (written.errors.length > 0) throw new Error(`writing the search index: ${written.errors.join('; ')}`);
-    await writeFile(join(options.siteDir, 'pagefind', 'fold.json'), JSON.stringify(foldTable()));
+    await writeFile(join(options.siteDir, 'pagefind', 'fold.json'), JSON.stringify(sharedFoldTable()));
   } finally {
     await close();
   }

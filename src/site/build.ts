@@ -11,7 +11,7 @@ import Eleventy from '@11ty/eleventy';
 import { loadContentConfig } from '../content/load.ts';
 import { runIngest, type RunResult } from '../ingest/run.ts';
 import { buildSearchIndex, type SearchIndexResult } from '../search/index.ts';
-import { buildSiteData, readArticleText, readSummaries } from './data.ts';
+import { loadSiteData, readArticleText } from './data.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Marks a folder as ours, so that a rebuild may empty it (and never a folder it did not make). */
@@ -109,7 +109,7 @@ export async function renderSite(options: BuildOptions): Promise<number> {
 /** The search index, from the same view model the pages were rendered from. */
 export async function indexSite(options: BuildOptions): Promise<SearchIndexResult> {
   const config = await loadContentConfig(options.contentDir);
-  const site = buildSiteData(readSummaries(options.archiveDir), config);
+  const site = loadSiteData(resolve(options.archiveDir), config);
   return buildSearchIndex({
     siteDir: options.outDir,
     site,

@@ -7,7 +7,7 @@
  * Listing pages are built from the article summaries (index.json), not from the full
  * articles: bodies are read from disk only when an article page renders.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContentConfig } from '../content/load.ts';
 import type { ArticleSummary } from '../schema/article.ts';
@@ -580,6 +580,19 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
     topicPages: topics.flatMap((topic) => topic.pages.map((p) => ({ ...p, topic }))),
     latest: articles.slice(0, 20),
   };
+}
+
+let memo: { key: string; data: SiteData } | null = null;
+
+/**
+ * The view model of an archive folder, built once per change of its index: the pages and
+ * the search index of one build share it (at 10k articles it takes seconds to build).
+ */
+export function loadSiteData(archiveDir: string, config: ContentConfig): SiteData {
+  const index = statSync(join(archiveDir, 'index.json'));
+  const key = `${archiveDir}|${index.mtimeMs}|${index.size}|${JSON.stringify(config)}`;
+  if (memo?.key !== key) memo = { key, data: buildSiteData(readSummaries(archiveDir), config) };
+  return memo.data;
 }
 
 export function readSummaries(archiveDir: string): ArticleSummary[] {

@@ -2,12 +2,14 @@
  * Browser test support: find Chromium, serve a built site on 127.0.0.1 under its path
  * prefix, and keep every request inside the machine.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { runBuild } from '../../src/site/build.ts';
 
 const CANDIDATES = [
   '/usr/bin/chromium',
@@ -85,4 +87,35 @@ export async function axeViolations(page: Page): Promise<string[]> {
     }),
   )) as { violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> };
   return result.violations.map((v) => `${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+export interface BuiltSite {
+  /** The temporary folder holding `site/` and `archive/`. */
+  root: string;
+  origin: string;
+  browser: Browser;
+  close: () => Promise<void>;
+}
+
+/** Builds `contentDir` under `prefix` into a temporary folder, serves it and starts Chromium. */
+export async function startSite(contentDir: string, prefix: string): Promise<BuiltSite> {
+  const root = mkdtempSync(join(tmpdir(), 'site-'));
+  await runBuild({
+    contentDir,
+    outDir: join(root, 'site'),
+    archiveDir: join(root, 'archive'),
+    pathPrefix: prefix,
+    jobs: 1,
+  });
+  const { origin, server } = await serveSite(join(root, 'site'), prefix);
+  const browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS });
+  return {
+    root,
+    origin,
+    browser,
+    close: async () => {
+      await browser.close();
+      server.close();
+    },
+  };
 }
