@@ -5,7 +5,7 @@
  */
 import type { Article } from '../schema/article.ts';
 import type { Topic } from '../schema/content.ts';
-import { groupReprints, prepare } from './reprints.ts';
+import { groupReprints, prepare, type Prepared } from './reprints.ts';
 import { similarArticles } from './related.ts';
 import { topicMatcher } from './topics.ts';
 
@@ -14,11 +14,35 @@ export { topicMatcher } from './topics.ts';
 
 export const RELATED_KEEP = 8;
 
-export function compareArticles(articles: Article[], options: { topics: Topic[] }): void {
+/** Per-article data computed ahead (in the ingest's worker threads, or from its cache). */
+export interface Precomputed {
+  topics: string[];
+  set: Uint32Array;
+  signature: Uint32Array;
+}
+
+export function compareArticles(
+  articles: Article[],
+  options: { topics: Topic[]; precomputed?: (article: Article) => Precomputed | undefined },
+): void {
   const match = topicMatcher(options.topics);
   // Work in id order so that ties resolve the same way whatever the order of the input.
   const order = [...articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const prepared = prepare(order);
+  const ahead = order.map((a) => options.precomputed?.(a));
+  const missing = order.filter((_, i) => !ahead[i]);
+  const fresh = prepare(missing);
+  let next = 0;
+  const prepared: Prepared = { sets: [], signatures: [] };
+  for (const pre of ahead) {
+    if (pre) {
+      prepared.sets.push(pre.set);
+      prepared.signatures.push(pre.signature);
+    } else {
+      prepared.sets.push(fresh.sets[next]!);
+      prepared.signatures.push(fresh.signatures[next]!);
+      next++;
+    }
+  }
   const { reprints } = groupReprints(order, prepared);
   const groupOf = (i: number): string | null => reprints[i]?.group ?? null;
   const similar = similarArticles(prepared, RELATED_KEEP, (a, b) => {
@@ -26,7 +50,7 @@ export function compareArticles(articles: Article[], options: { topics: Topic[] 
     return g !== null && g === groupOf(b);
   });
   order.forEach((article, i) => {
-    article.topics = match(article);
+    article.topics = ahead[i]?.topics ?? match(article);
     article.reprint = reprints[i] ?? null;
     article.related = similar[i]!.map((s) => ({
       id: order[s.index]!.id,

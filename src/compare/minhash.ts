@@ -8,15 +8,13 @@
  * bucket keys so that only pairs sharing a bucket are compared, which keeps the work near
  * linear in the number of articles. Candidates are then verified on the exact sets.
  */
-import * as OpenCC from 'opencc-js';
+import { toSimplified } from '../ingest/text/simplify.ts';
 
 export const SHINGLE = 5;
 /** Signature length, bands and rows per band (K = B × R). */
 export const K = 128;
 export const BANDS = 64;
 export const ROWS = K / BANDS;
-
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 
 /** Simplified, lower-cased, letters and digits only. */
 export function normalizeText(text: string): string {
@@ -45,21 +43,33 @@ function fmix(x: number): number {
   return h >>> 0;
 }
 
-/** The distinct shingle hashes of a normalized text, sorted (for exact set operations). */
+/**
+ * The distinct shingle hashes of a normalized text, sorted (for exact set operations).
+ * Shingles are SHINGLE code points (an astral character counts as one), hashed over their
+ * UTF-16 units in place: no substring or per-character array is made, and the hashes are
+ * sorted and de-duplicated in one typed array instead of going through a Set.
+ */
 export function shingles(normalized: string): Uint32Array {
-  const chars = Array.from(normalized);
-  // Offsets of each code point in UTF-16 units, so astral characters count as one.
-  const offsets: number[] = [];
-  let at = 0;
-  for (const c of chars) {
-    offsets.push(at);
-    at += c.length;
+  const n = normalized.length;
+  // Offsets of each code point in UTF-16 units.
+  const offsets = new Int32Array(n + 1);
+  let count = 0;
+  for (let i = 0; i < n; count++) {
+    offsets[count] = i;
+    const unit = normalized.charCodeAt(i);
+    const next = i + 1 < n ? normalized.charCodeAt(i + 1) : 0;
+    // A surrogate pair is one code point; a lone surrogate counts as one, as in Array.from.
+    i += unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
   }
-  offsets.push(at);
-  const set = new Set<number>();
-  if (chars.length > 0 && chars.length < SHINGLE) set.add(hashString(normalized, 0, normalized.length));
-  for (let i = 0; i + SHINGLE <= chars.length; i++) set.add(hashString(normalized, offsets[i]!, offsets[i + SHINGLE]!));
-  return Uint32Array.from(set).sort();
+  offsets[count] = n;
+  if (count === 0) return new Uint32Array(0);
+  if (count < SHINGLE) return Uint32Array.of(hashString(normalized, 0, n));
+  const hashes = new Uint32Array(count - SHINGLE + 1);
+  for (let i = 0; i + SHINGLE <= count; i++) hashes[i] = hashString(normalized, offsets[i]!, offsets[i + SHINGLE]!);
+  hashes.sort();
+  let distinct = 0;
+  for (let i = 0; i < hashes.length; i++) if (i === 0 || hashes[i] !== hashes[i - 1]) hashes[distinct++] = hashes[i]!;
+  return hashes.slice(0, distinct);
 }
 
 /**

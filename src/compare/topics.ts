@@ -4,10 +4,8 @@
  * enough in its title and text (a title hit counts double), so that a passing mention does
  * not tag it. Text and terms are folded to Simplified first, so both spellings match.
  */
-import * as OpenCC from 'opencc-js';
+import { toSimplified } from '../ingest/text/simplify.ts';
 import type { Topic } from '../schema/content.ts';
-
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 
 const fold = (s: string): string => toSimplified(s).toLowerCase();
 

@@ -1,21 +1,29 @@
 /**
  * Ingests a content folder into the output folder: `articles/<id>.json`, `index.json`,
- * `report.json` and `article.schema.json`.
+ * `report.json` and `article.schema.json`, plus the ingest cache in `cache/` (see cache.ts).
  *
  * Files are read in parallel (worker threads) and the results put back in path order, so
  * the output is the same whatever the number of jobs. Every input ends up as an article or
  * as an error in the report. Writes are atomic (temporary file, then rename) and files of
  * articles that no longer exist are removed.
+ *
+ * Incremental: every input is read and hashed; a file whose outcome is in the cache is not
+ * parsed again. When nothing that the output depends on changed since the last run (the
+ * digest in `cache/run.json`), the run stops there. An output file whose content would not
+ * change is not rewritten, so its mtime says when it last changed, and RunResult.changes
+ * lists the articles added, rewritten and removed for the steps downstream.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { compareArticles } from '../compare/index.ts';
 import { loadContentConfig } from '../content/load.ts';
 import { articleJsonSchema, type Article, type ArticleSummary, type IngestReport } from '../schema/article.ts';
-import { ingestFile, type FileJob, type FileOutcome, type WorkerInit } from './process-file.ts';
+import { INGEST_VERSION } from './article.ts';
+import { CACHE_FORMAT, cacheSalt, entryKey, loadEntry, sha256, type CacheConfig, type Derived } from './cache.ts';
+import { ingestFileSync, readInput, type FileJob, type FileOutcome, type WorkerInit } from './process-file.ts';
 import { walk } from './walk.ts';
 
 export interface RunOptions {
@@ -25,10 +33,30 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** What a run changed in the output folder, for incremental steps downstream. */
+export interface IngestChanges {
+  /** Ids of articles whose file did not exist before this run (sorted). */
+  added: string[];
+  /** Ids of articles whose file was rewritten with a different content (sorted). */
+  changed: string[];
+  /** Ids of articles whose file was removed (sorted). */
+  removed: string[];
+  /** Whether index.json / report.json were rewritten. */
+  index: boolean;
+  report: boolean;
+}
+
 export interface RunResult {
   report: IngestReport;
+  /**
+   * All articles, in input path order. When nothing changed since the last run, the run
+   * holds none of them in memory: they are read from the output folder on first access.
+   */
   articles: Article[];
   ms: number;
+  changes: IngestChanges;
+  /** Inputs whose outcome came from the cache, and inputs that were ingested. */
+  cache: { hits: number; misses: number; unchanged: boolean };
 }
 
 export async function writeAtomic(path: string, data: string): Promise<void> {
@@ -37,17 +65,53 @@ export async function writeAtomic(path: string, data: string): Promise<void> {
   await rename(tmp, path);
 }
 
+/** writeAtomic without the thread-pool round trips (thousands of small files in a row). */
+export function writeAtomicSync(path: string, data: string): void {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
 export function stableJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
 
 const WORKER_URL = new URL('./worker-entry.js', import.meta.url);
 
+/** Fewer jobs than this run on the main thread: a worker's start-up would cost more. */
+const MIN_JOBS_FOR_WORKERS = 16;
+
+/**
+ * Worker threads started ahead of their jobs, so that their start-up (loading the ingest
+ * modules through tsx, opencc's dictionaries) overlaps the main thread's own work.
+ */
+export class WorkerPool {
+  readonly idle: Worker[] = [];
+  constructor(
+    readonly init: WorkerInit,
+    readonly size: number,
+    readonly url: URL = WORKER_URL,
+  ) {
+    for (let i = 0; i < size; i++) this.idle.push(this.spawn());
+  }
+  spawn(): Worker {
+    return new Worker(this.url, { workerData: this.init });
+  }
+  /** A started worker if one is left, else a new one. */
+  take(): Worker {
+    return this.idle.pop() ?? this.spawn();
+  }
+  async close(): Promise<void> {
+    await Promise.all(this.idle.splice(0).map((w) => w.terminate()));
+  }
+}
+
 /**
  * Runs the jobs, in worker threads when there are enough of them to pay for the start-up.
  * A worker that dies (out of memory, a crash in native code, an exit) costs only the file it
  * was reading: that file becomes an error and a fresh worker takes over the rest. Otherwise
  * one hostile file would fail the run, or leave it waiting for an answer that never comes.
+ * The outcomes come back in the order of `jobs`.
  */
 export async function runJobs(
   jobs: FileJob[],
@@ -55,11 +119,13 @@ export async function runJobs(
   threads: number,
   onDone: () => void,
   workerUrl: URL = WORKER_URL,
+  pool?: WorkerPool,
 ): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = new Array(jobs.length);
-  if (threads <= 1 || jobs.length < 16) {
-    for (const job of jobs) {
-      outcomes[job.index] = await ingestFile(job, init);
+  const position = new Map(jobs.map((job, i) => [job.index, i]));
+  if (threads <= 1 || jobs.length < MIN_JOBS_FOR_WORKERS) {
+    for (const [i, job] of jobs.entries()) {
+      outcomes[i] = ingestFileSync(job, init);
       onDone();
     }
     return outcomes;
@@ -67,7 +133,7 @@ export async function runJobs(
   let next = 0;
   const runWorker = (): Promise<void> =>
     new Promise<void>((resolveWorker) => {
-      const worker = new Worker(workerUrl, { workerData: init });
+      const worker = pool ? pool.take() : new Worker(workerUrl, { workerData: init });
       let current: FileJob | undefined;
       let finished = false;
       let failure: Error | undefined;
@@ -80,7 +146,7 @@ export async function runJobs(
         }
       };
       worker.on('message', (outcome: FileOutcome) => {
-        outcomes[outcome.index] = outcome;
+        outcomes[position.get(outcome.index)!] = outcome;
         current = undefined;
         onDone();
         feed();
@@ -93,7 +159,7 @@ export async function runJobs(
         const job = current;
         if (job) {
           const why = failure ? failure.message : `exit code ${code}`;
-          outcomes[job.index] = {
+          outcomes[position.get(job.index)!] = {
             index: job.index,
             path: job.path,
             ok: false,
@@ -125,7 +191,7 @@ function settleIds(outcomes: FileOutcome[]): FileOutcome[] {
     if (list.length < 2) continue;
     const seen = new Map<string, string>();
     for (const o of list) {
-      const textHash = createHash('sha256').update(o.article.text).digest('hex');
+      const textHash = o.derived?.textHash ?? sha256(o.article.text);
       const first = seen.get(textHash);
       if (first !== undefined) {
         result[o.index] = {
@@ -151,6 +217,123 @@ export function summaryOf(article: Article): ArticleSummary {
   return summary;
 }
 
+// ---- The record of the last run: cache/run.json.
+
+interface OutputRecord {
+  sha: string;
+  size: number;
+}
+
+interface RunState {
+  format: number;
+  ingest: number;
+  /** Hash of everything the output depends on (see inputDigest). */
+  digest: string;
+  /** Article ids in RunResult order. */
+  ids: string[];
+  /** Every output file, relative to the output folder: its sha256 and size. */
+  outputs: Record<string, OutputRecord>;
+}
+
+function readState(path: string): RunState | null {
+  try {
+    const state = JSON.parse(readFileSync(path, 'utf8')) as RunState;
+    if (state.format !== CACHE_FORMAT || state.ingest !== INGEST_VERSION) return null;
+    if (typeof state.digest !== 'string' || !Array.isArray(state.ids) || typeof state.outputs !== 'object') return null;
+    return state;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether every output file of the last run is still there at its size (a cheap check). */
+function outputsIntact(outDir: string, state: RunState): boolean {
+  try {
+    const articles = new Set(readdirSync(join(outDir, 'articles')));
+    let articleFiles = 0;
+    for (const [file, record] of Object.entries(state.outputs)) {
+      if (file.startsWith('articles/')) {
+        articleFiles++;
+        if (!articles.has(file.slice('articles/'.length))) return false;
+      }
+      if (statSync(join(outDir, file)).size !== record.size) return false;
+    }
+    // No stray files (a copy left by hand, a temporary file of a killed run).
+    return articles.size === articleFiles;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads a whole file, or null when there is none. */
+function readIfExists(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Writes an output file unless it already holds exactly `data`: checked against the last
+ * run's record (hash and size, and the file still at that size), or, without a record, by
+ * reading the file. Returns whether the file was written.
+ */
+function writeIfChanged(
+  outDir: string,
+  file: string,
+  data: string,
+  previous: RunState | null,
+): OutputRecord & { written: boolean } {
+  const bytes = Buffer.from(data);
+  const record = { sha: sha256(bytes), size: bytes.length };
+  const path = join(outDir, file);
+  const before = previous?.outputs[file];
+  let same = false;
+  if (before && before.sha === record.sha && before.size === record.size) {
+    try {
+      same = statSync(path).size === record.size;
+    } catch {
+      same = false;
+    }
+  } else if (!before) {
+    same = readIfExists(path)?.equals(bytes) ?? false;
+  }
+  if (!same) writeAtomicSync(path, data);
+  return { ...record, written: !same };
+}
+
+/** The current inputs of one file: its cache key, or why it could not be read. */
+type Probe = { key: string; inputHash: string } | { error: string };
+
+function probe(cache: CacheConfig, job: FileJob): Probe {
+  try {
+    const read = readInput(job.fullPath, true);
+    if (!read.ok) return { error: read.message };
+    const inputHash = sha256(read.bytes);
+    return { key: entryKey(cache, job.path, inputHash), inputHash };
+  } catch (err) {
+    // The wording of an unreadable file in the report, as for any unexpected failure.
+    return { error: `internal error: ${(err as Error).message}` };
+  }
+}
+
+function lazyArticles(outDir: string, ids: string[]): () => Article[] {
+  let loaded: Article[] | undefined;
+  return () =>
+    (loaded ??= ids.map((id) => JSON.parse(readFileSync(join(outDir, 'articles', `${id}.json`), 'utf8')) as Article));
+}
+
+function removeUnused(dir: string, keep: Set<string>): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) if (!keep.has(name)) rmSync(join(dir, name), { force: true });
+}
+
 export async function runIngest(options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const contentDir = resolve(options.contentDir);
@@ -158,6 +341,27 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
   const config = await loadContentConfig(contentDir);
   const articlesDir = join(contentDir, 'articles');
   const listing = await walk(articlesDir, contentDir);
+  const schemaJson = stableJson(articleJsonSchema());
+  const cache: CacheConfig = {
+    dir: join(outDir, 'cache'),
+    // The schema is part of the output: a change to it is a change of the ingest.
+    salt: cacheSalt({
+      events: config.events,
+      sources: config.sources,
+      site: config.site,
+      topics: config.topics,
+      schema: sha256(schemaJson),
+    }),
+  };
+  const statePath = join(cache.dir, 'run.json');
+  const previous = readState(statePath);
+  const threads = options.jobs ?? availableParallelism();
+  const init: WorkerInit = {
+    events: config.events,
+    defaultTimeZone: config.site.timeZone,
+    topics: config.topics,
+    cache,
+  };
 
   const jobs: FileJob[] = listing.files.map((fullPath, index) => ({
     index,
@@ -170,44 +374,142 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
   const total = jobs.length + listing.rejected.length;
   let done = listing.rejected.length;
   options.onProgress?.(done, total);
-  const init: WorkerInit = { events: config.events, defaultTimeZone: config.site.timeZone };
-  const outcomes = settleIds(
-    await runJobs(jobs, init, options.jobs ?? availableParallelism(), () => options.onProgress?.(++done, total)),
-  );
-
-  const articles = outcomes.flatMap((o) => (o.ok ? [o.article] : []));
-  // Cross-article post-processing: topics, reprint groups, related articles.
-  compareArticles(articles, { topics: config.topics });
-  const errors: IngestReport['errors'] = [
-    ...listing.rejected,
-    ...outcomes.flatMap((o) =>
-      o.ok ? [] : [{ path: o.path, message: o.message, ...(o.line ? { line: o.line } : {}) }],
-    ),
-  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const warnings: IngestReport['warnings'] = [
-    ...config.warnings,
-    ...listing.ignored.map((path) => ({ path, message: 'hidden file: ignored' })),
-    ...articles.flatMap((a) => a.warnings.map((message) => ({ path: a.input.path, message }))),
-  ];
-  const report: IngestReport = { inputs: total, articles: articles.length, errors, warnings };
-
-  await mkdir(join(outDir, 'articles'), { recursive: true });
-  const keep = new Set<string>();
-  for (const article of articles) {
-    const file = `${article.id}.json`;
-    keep.add(file);
-    await writeAtomic(join(outDir, 'articles', file), stableJson(article));
-  }
-  for (const file of await readdir(join(outDir, 'articles'))) {
-    if (!keep.has(file)) await rm(join(outDir, 'articles', file), { force: true });
-  }
-  const index = articles
-    .map(summaryOf)
-    .sort((a, b) =>
-      a.published === b.published ? (a.id < b.id ? -1 : 1) : Date.parse(b.published) - Date.parse(a.published),
+  // Without a record of a last run, most files will be ingested: start the workers now so
+  // that their start-up overlaps the hashing below.
+  const pool =
+    previous === null && threads > 1 && jobs.length >= MIN_JOBS_FOR_WORKERS
+      ? new WorkerPool(init, Math.min(threads, jobs.length))
+      : undefined;
+  try {
+    // Read and hash every input. The digest covers everything the output depends on.
+    const probes = jobs.map((job) => probe(cache, job));
+    const digest = sha256(
+      JSON.stringify({
+        salt: cache.salt,
+        inputs: jobs.map((job, i) => [job.path, probes[i]]),
+        rejected: listing.rejected,
+        ignored: listing.ignored,
+        warnings: config.warnings,
+      }),
     );
-  await writeAtomic(join(outDir, 'index.json'), stableJson(index));
-  await writeAtomic(join(outDir, 'report.json'), stableJson(report));
-  await writeAtomic(join(outDir, 'article.schema.json'), stableJson(articleJsonSchema()));
-  return { report, articles, ms: performance.now() - started };
+    if (previous && previous.digest === digest && outputsIntact(outDir, previous)) {
+      const reportText = readIfExists(join(outDir, 'report.json'));
+      const record = previous.outputs['report.json'];
+      if (reportText && record && sha256(reportText) === record.sha) {
+        options.onProgress?.(total, total);
+        const result: RunResult = {
+          report: JSON.parse(reportText.toString('utf8')) as IngestReport,
+          articles: [],
+          ms: 0,
+          changes: { added: [], changed: [], removed: [], index: false, report: false },
+          cache: { hits: jobs.length, misses: 0, unchanged: true },
+        };
+        Object.defineProperty(result, 'articles', { get: lazyArticles(outDir, previous.ids), enumerable: true });
+        result.ms = performance.now() - started;
+        return result;
+      }
+    }
+
+    // Outcomes from the cache; the rest is ingested.
+    const outcomes: FileOutcome[] = new Array(jobs.length);
+    const misses: FileJob[] = [];
+    for (const [i, job] of jobs.entries()) {
+      const p = probes[i]!;
+      if ('error' in p) {
+        outcomes[i] = { index: i, path: job.path, ok: false, message: p.error, inputHash: null };
+        options.onProgress?.(++done, total);
+        continue;
+      }
+      const hit = loadEntry(cache, p.key, i, job.path);
+      if (hit) {
+        outcomes[i] = { ...hit, inputHash: p.inputHash };
+        options.onProgress?.(++done, total);
+      } else misses.push(job);
+    }
+    const fresh = await runJobs(misses, init, threads, () => options.onProgress?.(++done, total), WORKER_URL, pool);
+    for (const outcome of fresh) outcomes[outcome.index] = outcome;
+
+    const derived = new Map<Article, Derived>();
+    const keys = new Set<string>();
+    const texts = new Set<string>();
+    for (const o of outcomes) {
+      if (o.inputHash) keys.add(entryKey(cache, o.path, o.inputHash));
+      if (o.ok && o.derived) {
+        derived.set(o.article, o.derived);
+        texts.add(o.derived.textHash);
+      }
+    }
+    const settled = settleIds(outcomes);
+    const articles = settled.flatMap((o) => (o.ok ? [o.article] : []));
+    // Cross-article post-processing: topics, reprint groups, related articles.
+    compareArticles(articles, { topics: config.topics, precomputed: (a) => derived.get(a) });
+    const errors: IngestReport['errors'] = [
+      ...listing.rejected,
+      ...settled.flatMap((o) =>
+        o.ok ? [] : [{ path: o.path, message: o.message, ...(o.line ? { line: o.line } : {}) }],
+      ),
+    ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const warnings: IngestReport['warnings'] = [
+      ...config.warnings,
+      ...listing.ignored.map((path) => ({ path, message: 'hidden file: ignored' })),
+      ...articles.flatMap((a) => a.warnings.map((message) => ({ path: a.input.path, message }))),
+    ];
+    const report: IngestReport = { inputs: total, articles: articles.length, errors, warnings };
+
+    mkdirSync(join(outDir, 'articles'), { recursive: true });
+    const existing = new Set(readdirSync(join(outDir, 'articles')));
+    const outputs: Record<string, OutputRecord> = {};
+    const changes: IngestChanges = { added: [], changed: [], removed: [], index: false, report: false };
+    const keep = new Set<string>();
+    for (const article of articles) {
+      const file = `${article.id}.json`;
+      keep.add(file);
+      const written = writeIfChanged(outDir, `articles/${file}`, stableJson(article), previous);
+      outputs[`articles/${file}`] = { sha: written.sha, size: written.size };
+      if (written.written) (existing.has(file) ? changes.changed : changes.added).push(article.id);
+    }
+    for (const file of existing) {
+      if (keep.has(file)) continue;
+      rmSync(join(outDir, 'articles', file), { force: true });
+      if (file.endsWith('.json')) changes.removed.push(file.slice(0, -'.json'.length));
+    }
+    const index = articles
+      .map(summaryOf)
+      .sort((a, b) =>
+        a.published === b.published ? (a.id < b.id ? -1 : 1) : Date.parse(b.published) - Date.parse(a.published),
+      );
+    for (const [file, data] of [
+      ['index.json', stableJson(index)],
+      ['report.json', stableJson(report)],
+      ['article.schema.json', schemaJson],
+    ] as const) {
+      const written = writeIfChanged(outDir, file, data, previous);
+      outputs[file] = { sha: written.sha, size: written.size };
+      if (file === 'index.json') changes.index = written.written;
+      if (file === 'report.json') changes.report = written.written;
+    }
+    for (const list of [changes.added, changes.changed, changes.removed]) list.sort();
+
+    // The cache keeps what this run used, nothing else.
+    removeUnused(join(cache.dir, 'entries'), keys);
+    removeUnused(join(cache.dir, 'prep'), texts);
+    const state: RunState = {
+      format: CACHE_FORMAT,
+      ingest: INGEST_VERSION,
+      digest,
+      ids: articles.map((a) => a.id),
+      outputs,
+    };
+    mkdirSync(cache.dir, { recursive: true });
+    writeIfChanged(cache.dir, 'run.json', stableJson(state), null);
+    return {
+      report,
+      articles,
+      ms: performance.now() - started,
+      changes,
+      cache: { hits: jobs.length - misses.length, misses: misses.length, unchanged: false },
+    };
+  } finally {
+    await pool?.close();
+  }
 }

@@ -1,0 +1,210 @@
+/**
+ * The ingest cache and incremental output (src/ingest/cache.ts, src/ingest/run.ts): a warm
+ * run, a run after files were added, changed and removed, and a run over a damaged cache
+ * all give exactly the output of a cold run over the same content into a fresh folder;
+ * unchanged output files are not rewritten; RunResult.changes names what changed.
+ */
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runIngest, type RunResult } from '../src/ingest/run.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CORPUS = join(ROOT, 'tests', 'fixtures', 'corpus-dev');
+
+let work: string;
+let content: string;
+
+/** The output files a cold run and an incremental run must agree on (the cache aside). */
+async function outputFiles(out: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const name of ['index.json', 'report.json', 'article.schema.json']) {
+    files.set(name, await readFile(join(out, name)));
+  }
+  for (const name of (await readdir(join(out, 'articles'))).sort()) {
+    files.set(`articles/${name}`, await readFile(join(out, 'articles', name)));
+  }
+  return files;
+}
+
+async function mtimes(out: string): Promise<Map<string, number>> {
+  const times = new Map<string, number>();
+  for (const name of (await outputFiles(out)).keys()) times.set(name, (await stat(join(out, name))).mtimeMs);
+  return times;
+}
+
+function assertSameOutput(actual: Map<string, Buffer>, expected: Map<string, Buffer>): void {
+  assert.deepEqual([...actual.keys()], [...expected.keys()]);
+  for (const [name, bytes] of expected) assert.ok(actual.get(name)!.equals(bytes), `${name} differs`);
+}
+
+/** A cold run over the content as it is now, into a fresh folder. */
+async function coldOutput(jobs = 1): Promise<{ result: RunResult; files: Map<string, Buffer> }> {
+  const out = await mkdtemp(join(work, 'cold-'));
+  const result = await runIngest({ contentDir: content, outDir: out, jobs });
+  return { result, files: await outputFiles(out) };
+}
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'ingest-cache-'));
+  content = join(work, 'content');
+  for (const file of ['events.yaml', 'sources.yaml', 'site.yaml', 'topics.yaml']) {
+    await cp(join(ROOT, 'content', file), join(content, file));
+  }
+  for (const entry of await readdir(CORPUS, { withFileTypes: true })) {
+    if (entry.isDirectory())
+      await cp(join(CORPUS, entry.name), join(content, 'articles', entry.name), { recursive: true });
+  }
+  await cp(join(ROOT, 'content', 'articles'), join(content, 'articles', 'seeds'), { recursive: true });
+  // An error is cached too.
+  await writeFile(join(content, 'articles', 'empty.txt'), '');
+});
+
+after(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('ingest cache', () => {
+  test(
+    'cold, warm, and after adding, changing and removing files: the output of a cold run',
+    { timeout: 300_000 },
+    async () => {
+      const out = join(work, 'out');
+      const first = await runIngest({ contentDir: content, outDir: out, jobs: 1 });
+      assert.equal(first.cache.hits, 0);
+      assert.ok(first.articles.length > 100);
+      assert.equal(first.changes.added.length, first.articles.length);
+      const cold = await coldOutput(2);
+      assertSameOutput(await outputFiles(out), cold.files);
+
+      // Nothing changed: nothing is parsed or written, and the result is the same.
+      const before = await mtimes(out);
+      const warm = await runIngest({ contentDir: content, outDir: out, jobs: 1 });
+      assert.equal(warm.cache.unchanged, true);
+      assert.deepEqual(warm.changes, { added: [], changed: [], removed: [], index: false, report: false });
+      assert.deepEqual(warm.report, first.report);
+      assert.deepEqual(
+        warm.articles.map((a) => a.id),
+        first.articles.map((a) => a.id),
+      );
+      assert.deepEqual(await mtimes(out), before);
+      assertSameOutput(await outputFiles(out), cold.files);
+
+      // One file changed, one added (a reprint of another article), one removed.
+      const articles = join(content, 'articles');
+      const dw = (await readdir(join(articles, 'dw'))).sort();
+      const changedPath = join(articles, 'dw', dw[0]!);
+      const changedId = first.articles.find((a) => a.input.path === `articles/dw/${dw[0]!}`)!.id;
+      const text = await readFile(changedPath, 'utf8');
+      await writeFile(changedPath, text.replace('。', '。这是后来加上的一句话。'));
+      const removedPath = join(articles, 'dw', dw[1]!);
+      const removedId = first.articles.find((a) => a.input.path === `articles/dw/${dw[1]!}`)!.id;
+      await rm(removedPath);
+      const seed = (await readdir(join(articles, 'seeds'))).sort()[0]!;
+      const original = await readFile(join(articles, 'seeds', seed), 'utf8');
+      await writeFile(
+        join(articles, 'seeds', `copy-${seed}`),
+        original.replace(/^title: .*$/m, 'title: 转载的副本').replace(/^(from|url): .*$/m, ''),
+      );
+
+      const beforeChange = await mtimes(out);
+      const third = await runIngest({ contentDir: content, outDir: out, jobs: 1 });
+      assert.equal(third.cache.misses, 2);
+      const expected = await coldOutput();
+      assertSameOutput(await outputFiles(out), expected.files);
+      assert.deepEqual(third.report, expected.result.report);
+      assert.deepEqual(third.changes.removed, [removedId]);
+      assert.ok(third.changes.changed.includes(changedId), JSON.stringify(third.changes));
+      assert.equal(third.changes.added.length, 1);
+      assert.equal(third.changes.index, true);
+      // Exactly the files named in the changes were written.
+      const written = new Set([...third.changes.added, ...third.changes.changed].map((id) => `articles/${id}.json`));
+      for (const [name, time] of await mtimes(out)) {
+        if (!name.startsWith('articles/')) continue;
+        if (written.has(name)) continue;
+        assert.equal(time, beforeChange.get(name), `${name} was rewritten`);
+      }
+
+      // Two workers over the cache of one: the same.
+      const fourth = await runIngest({ contentDir: content, outDir: out, jobs: 2 });
+      assert.equal(fourth.cache.unchanged, true);
+      assertSameOutput(await outputFiles(out), expected.files);
+    },
+  );
+
+  test('a damaged cache is a miss, never a crash or a wrong output', { timeout: 300_000 }, async () => {
+    const out = join(work, 'damaged');
+    await runIngest({ contentDir: content, outDir: out, jobs: 1 });
+    const expected = await coldOutput();
+    const entries = (await readdir(join(out, 'cache', 'entries'))).sort();
+    const prep = (await readdir(join(out, 'cache', 'prep'))).sort();
+    assert.ok(entries.length > 100 && prep.length > 100);
+    // Truncated, one byte changed, emptied, replaced with garbage, removed.
+    await truncate(join(out, 'cache', 'entries', entries[0]!), 100);
+    const flipped = await readFile(join(out, 'cache', 'entries', entries[1]!));
+    flipped[flipped.length - 20] = flipped[flipped.length - 20]! ^ 0x01;
+    await writeFile(join(out, 'cache', 'entries', entries[1]!), flipped);
+    await writeFile(join(out, 'cache', 'entries', entries[2]!), '');
+    await writeFile(join(out, 'cache', 'prep', prep[0]!), 'NAC1 0 3\nabc');
+    const prepBytes = await readFile(join(out, 'cache', 'prep', prep[1]!));
+    prepBytes[prepBytes.length - 1] = prepBytes[prepBytes.length - 1]! ^ 0xff;
+    await writeFile(join(out, 'cache', 'prep', prep[1]!), prepBytes);
+    await rm(join(out, 'cache', 'entries', entries[3]!));
+    await writeFile(join(out, 'cache', 'run.json'), '{"format":');
+    const damaged = await runIngest({ contentDir: content, outDir: out, jobs: 1 });
+    assert.equal(damaged.cache.unchanged, false);
+    assert.ok(damaged.cache.misses >= 4 && damaged.cache.misses <= 6, JSON.stringify(damaged.cache));
+    assertSameOutput(await outputFiles(out), expected.files);
+    assert.deepEqual(damaged.changes, { added: [], changed: [], removed: [], index: false, report: false });
+    // The damaged entries were rewritten: the next run is a clean hit.
+    const again = await runIngest({ contentDir: content, outDir: out, jobs: 1 });
+    assert.equal(again.cache.unchanged, true);
+
+    // An output file removed or edited by hand is noticed and restored.
+    const someArticle = [...expected.files.keys()].find((f) => f.startsWith('articles/'))!;
+    await rm(join(out, someArticle));
+    await writeFile(join(out, 'index.json'), '[]\n');
+    const restored = await runIngest({ contentDir: content, outDir: out, jobs: 1 });
+    assert.equal(restored.cache.misses, 0);
+    assert.equal(restored.changes.added.length, 1);
+    assert.equal(restored.changes.index, true);
+    assertSameOutput(await outputFiles(out), expected.files);
+  });
+
+  test('a change to the content configuration invalidates the cache', { timeout: 300_000 }, async () => {
+    const out = join(work, 'config');
+    const first = await runIngest({ contentDir: content, outDir: out, jobs: 1 });
+    const topics = await readFile(join(content, 'topics.yaml'), 'utf8');
+    await writeFile(join(content, 'topics.yaml'), topics.replace(/min: \d+/, 'min: 1'));
+    try {
+      const second = await runIngest({ contentDir: content, outDir: out, jobs: 1 });
+      assert.equal(second.cache.hits, 0);
+      assert.equal(second.cache.misses, first.cache.hits + first.cache.misses);
+      assertSameOutput(await outputFiles(out), (await coldOutput()).files);
+      // Only this run's entries are kept.
+      assert.equal((await readdir(join(out, 'cache', 'entries'))).length, second.cache.misses);
+    } finally {
+      await writeFile(join(content, 'topics.yaml'), topics);
+    }
+  });
+});
+
+describe('Traditional to Simplified', () => {
+  test('the fast conversion is exactly opencc on every development and seed file', async () => {
+    const { toSimplified, toSimplifiedReference } = await import('../src/ingest/text/simplify.ts');
+    const texts: string[] = [];
+    const collect = async (dir: string): Promise<void> => {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) await collect(join(dir, entry.name));
+        else texts.push(await readFile(join(dir, entry.name), 'utf8'));
+      }
+    };
+    await collect(CORPUS);
+    await collect(join(ROOT, 'content', 'articles'));
+    texts.push('乾隆於臺灣說「軟體」與「記憶體」，⿰氵每與𠮷野家', '', 'abc 123', '\ud800孤', '髮\ud83d\ude00');
+    for (const text of texts) assert.equal(toSimplified(text), toSimplifiedReference(text));
+  });
+});
