@@ -9,7 +9,7 @@ export default async function (eleventyConfig) {
   const archiveDir = process.env.NEWS_ARCHIVE_DATA ?? '.archive';
   const contentDir = process.env.NEWS_ARCHIVE_CONTENT ?? 'content';
   const { loadContentConfig } = await import('./src/content/load.ts');
-  const { loadSiteData } = await import('./src/site/data.ts');
+  const { loadSiteData, scopeSiteData, renderScope } = await import('./src/site/data.ts');
   const { siteFilters } = await import('./src/site/filters.ts');
 
   eleventyConfig.addPlugin(rssPlugin);
@@ -25,7 +25,9 @@ export default async function (eleventyConfig) {
     compile(source, inputPath) {
       const template = new nunjucks.Template(source, nunjucksEnv, inputPath, true);
       return (data) =>
-        new Promise((resolve, reject) => template.render(data, (error, html) => (error ? reject(error) : resolve(html))));
+        new Promise((resolve, reject) =>
+          template.render(data, (error, html) => (error ? reject(error) : resolve(html))),
+        );
     },
   });
   // Autoescape is the Nunjucks default; said here because the safety of every page rests on it.
@@ -42,7 +44,12 @@ export default async function (eleventyConfig) {
     const url = process.env.NEWS_ARCHIVE_SITE_URL || config.site.url;
     return { ...config.site, url, origin: url ? new URL(url).origin : 'https://example.invalid' };
   });
-  eleventyConfig.addGlobalData('archive', async () => loadSiteData(archiveDir, await loadContentConfig(contentDir)));
+  // An incremental build (src/site/build.ts) narrows what the templates paginate over.
+  eleventyConfig.addGlobalData('archive', async () =>
+    scopeSiteData(loadSiteData(archiveDir, await loadContentConfig(contentDir)), renderScope()),
+  );
+  // Listings and the sitemap come from the data; Eleventy's collections would only hold what one build renders.
+  eleventyConfig.addGlobalData('eleventyExcludeFromCollections', true);
   // Article images: archived copies become responsive <picture>s, the others keep their URL (src/site/images.ts).
   const { ImageRenderer, readArticleImages } = await import('./src/site/images.ts');
   const images = new ImageRenderer({

@@ -41,7 +41,8 @@ if (stage === 'ingest') {
   }
   figures = { articles: sample.length };
 } else if (stage === 'render') {
-  figures = { pages: await renderSite(options) };
+  const render = await renderSite(options);
+  figures = { pages: render.pages, rendered: render.rendered, incremental: render.incremental ? 1 : 0 };
 } else if (stage === 'search') {
   figures = { articles: (await indexSite(options)).pages };
 } else {

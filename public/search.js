@@ -12,7 +12,8 @@ const more = document.getElementById('search-more');
 const FILTER_LABELS = { outlet: '媒体 Outlet', year: '年份 Year', event: '会晤 Event' };
 const PAGE = 10;
 
-let pagefind;
+/** One Pagefind instance per shard of the index (see src/search/index.ts), newest first. */
+let shards = [];
 let fold = {};
 let results = [];
 let shown = 0;
@@ -105,6 +106,46 @@ async function renderFilters(available, selected) {
   }
 }
 
+/** Counts per filter value, summed over the shards. */
+function mergeFilters(list) {
+  const merged = {};
+  for (const filters of list) {
+    for (const [name, values] of Object.entries(filters ?? {})) {
+      merged[name] ??= {};
+      for (const [value, count] of Object.entries(values)) merged[name][value] = (merged[name][value] ?? 0) + count;
+    }
+  }
+  return merged;
+}
+
+/**
+ * Searches every shard and merges the results by score. Pagefind does not answer "nothing"
+ * when its index lacks a query word: it drops the word or matches its characters one by one.
+ * One index lacks a word only when the whole archive does; a shard (one year) lacks most rare
+ * names, and would answer with pages that match only the other words. So for each word of
+ * the query, a shard where the exact word finds nothing is left out when another shard has
+ * it. (When no shard finds the exact word, for instance where Pagefind cuts the text into
+ * words differently, every shard answers as one index would.)
+ */
+async function searchShards(query, filters) {
+  const found = await Promise.all(shards.map((pagefind) => pagefind.search(query, { filters })));
+  let keep = shards.map(() => true);
+  if (shards.length > 1) {
+    const words = [...new Set(query.split(/\s+/).filter((w) => w && !w.includes('"')))];
+    const counts = await Promise.all(
+      words.map((word) =>
+        Promise.all(shards.map(async (pagefind) => (await pagefind.search(`"${word}"`)).results.length)),
+      ),
+    );
+    keep = shards.map((_, s) => counts.every((perShard) => perShard[s] > 0 || perShard.every((n) => n === 0)));
+  }
+  const kept = found.filter((_, s) => keep[s]);
+  return {
+    results: kept.flatMap((search) => search.results).sort((a, b) => b.score - a.score),
+    filters: mergeFilters(kept.map((search) => search.filters)),
+  };
+}
+
 async function run(initialFilters) {
   const query = input.value.trim();
   const filters = initialFilters ?? selectedFilters();
@@ -119,7 +160,7 @@ async function run(initialFilters) {
     await renderFilters({}, {});
     return;
   }
-  const search = await pagefind.search(foldQuery(query), { filters });
+  const search = await searchShards(foldQuery(query), filters);
   results = search.results;
   await renderFilters(search.filters ?? {}, filters);
   await renderMore();
@@ -129,10 +170,19 @@ async function run(initialFilters) {
 }
 
 async function start() {
-  pagefind = await import(new URL('./pagefind/pagefind.js', import.meta.url).href);
-  await pagefind.options({ excerptLength: 40 });
-  // Loads the filter index; without it a search reports no filter counts.
-  await pagefind.filters();
+  // The index comes in shards (newest first, see src/search/index.ts): the first is loaded,
+  // the others merged into it.
+  const { shards: names } = await (await fetch(new URL('./pagefind/shards.json', import.meta.url))).json();
+  shards = await Promise.all(
+    names.map(async (name) => {
+      // A module per shard (its own URL), so that each shard can be asked on its own.
+      const pagefind = await import(new URL(`./pagefind/${name}/pagefind.js`, import.meta.url).href);
+      await pagefind.options({ excerptLength: 40 });
+      // Loads the filter index; without it a search reports no filter counts.
+      await pagefind.filters();
+      return pagefind;
+    }),
+  );
   fold = await (await fetch(new URL('./pagefind/fold.json', import.meta.url))).json();
   ui.classList.remove('is-hidden');
   const params = new URLSearchParams(location.search);

@@ -175,7 +175,7 @@ async function buildCommand(args: string[], serve: boolean): Promise<number> {
         `  articles  ${report.articles}\n` +
         `  errors    ${report.errors.length}\n` +
         `  warnings  ${report.warnings.length} (see ${values.archive}/report.json)\n` +
-        `  pages     ${result.pages}\n` +
+        `  pages     ${result.render.pages} (${result.render.incremental ? `incremental: ${result.render.rendered} written, ${result.render.removed} removed` : 'full build'})\n` +
         `  search    ${result.search.pages} articles indexed in ${(result.search.ms / 1000).toFixed(2)} s\n` +
         `  ingest    ${(result.ingest.ms / 1000).toFixed(2)} s\n` +
         `  total     ${(result.ms / 1000).toFixed(2)} s\n`,

@@ -66,7 +66,7 @@ describe('site build of content/', () => {
       'tags/index.html',
       'search/index.html',
       'search.js',
-      'pagefind/pagefind.js',
+      'pagefind/shards.json',
       'pagefind/fold.json',
       'sitemap.xml',
       'robots.txt',

@@ -1,14 +1,26 @@
 /**
- * The search index: Pagefind, written to `/pagefind/` in the site.
+ * The search index: Pagefind, written under `/pagefind/` in the site.
  *
  * Records are built from the normalized articles, not from the rendered pages, so that only
  * the headline and the article text are indexed (never navigation, listings or footers) and
  * no HTML is parsed twice. Each record is a minimal HTML document so that Pagefind weighs
  * the headline above the text; outlet, year and event are filters, the date a sort key.
+ *
+ * The index is sharded by time, so that it can be built on every core and updated without
+ * indexing the whole archive again (Pagefind spends ~10 ms per Chinese article, and cannot
+ * add to an index it has written): one shard per year, and the newest month in a shard of
+ * its own, where new articles land. The search page merges the shards (Pagefind's
+ * `mergeIndex`), listed newest first in `/pagefind/shards.json`. The shards are a function of
+ * the content alone, so an incremental build writes the same files as a full one. A shard is
+ * rebuilt when one of its articles (or its record) changes, or when its files on disk are not
+ * the ones the last build wrote.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
-import { createIndex, close } from 'pagefind';
+import { Worker } from 'node:worker_threads';
 import type { ArticleView, SiteData } from '../site/data.ts';
 import { foldToSimplified, sharedFoldTable } from './fold.ts';
 
@@ -17,11 +29,34 @@ export interface SearchIndexOptions {
   site: SiteData;
   /** Reads an article's plain text. */
   readText: (id: string) => string;
+  /** What changes when an article's text does (its normalized file's signature). */
+  articleSignature: (id: string) => string;
+  /** The previous build's state, to skip shards that have not changed; null to build all. */
+  previous: SearchState | null;
+  /** Code and dependencies the index depends on: a change rebuilds every shard. */
+  key: string;
+  jobs?: number;
+  /** Archives smaller than this get one shard (default SHARD_MIN). */
+  shardMin?: number;
 }
 
 export interface SearchIndexResult {
   pages: number;
   ms: number;
+  shards: number;
+  /** Shards indexed by this build (all of them in a full build). */
+  rebuilt: number;
+  state: SearchState;
+}
+
+export interface SearchState {
+  key: string;
+  /** Shard name → hash of its records' inputs, and of the entry file Pagefind wrote. */
+  shards: Record<string, { records: string; entry: string }>;
+}
+
+function hash(value: string | Buffer): string {
+  return createHash('sha256').update(value).digest('base64url').slice(0, 22);
 }
 
 function escapeHtml(value: string): string {
@@ -57,29 +92,125 @@ function recordHtml(article: ArticleView, text: string, eventTitle: string | nul
   );
 }
 
+/** Below this many articles the index is one shard: it builds in seconds, and one index ranks best. */
+export const SHARD_MIN = 500;
+
+/**
+ * The shard of each article: its year, or its month when that is the newest month; one
+ * shard (`all`) for a small archive.
+ */
+export function shardOf(articles: ArticleView[], min = SHARD_MIN): Map<string, ArticleView[]> {
+  if (articles.length < min) return new Map(articles.length > 0 ? [['all', articles]] : []);
+  const newest = articles.reduce(
+    (m, a) => (`${a.local.year}-${a.local.month}` > m ? `${a.local.year}-${a.local.month}` : m),
+    '',
+  );
+  const shards = new Map<string, ArticleView[]>();
+  for (const a of articles) {
+    const month = `${a.local.year}-${a.local.month}`;
+    const name = month === newest ? month : a.local.year;
+    const list = shards.get(name);
+    if (list) list.push(a);
+    else shards.set(name, [a]);
+  }
+  // Newest first: the search page loads the first as its primary index.
+  return new Map([...shards].sort(([a], [b]) => (a < b ? 1 : -1)));
+}
+
+/** Runs the shard jobs on worker threads, each with its own Pagefind service. */
+async function indexShards(
+  jobs: Array<{ outputPath: string; records: Array<{ url: string; content: string }> }>,
+  threads: number,
+): Promise<void> {
+  const workers = Array.from(
+    { length: Math.min(threads, jobs.length) },
+    () => new Worker(new URL('./shard-worker.js', import.meta.url)),
+  );
+  const ask = (worker: Worker, message: unknown): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      worker.once('error', onError);
+      worker.once('message', (reply: { ok: boolean; message?: string }) => {
+        worker.off('error', onError);
+        if (reply.ok) resolve();
+        else reject(new Error(reply.message));
+      });
+      worker.postMessage(message);
+    });
+  let next = 0;
+  try {
+    await Promise.all(
+      workers.map(async (worker) => {
+        for (let job = jobs[next++]; job; job = jobs[next++]) await ask(worker, job);
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => ask(w, { stop: true }).catch(() => undefined)));
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
 export async function buildSearchIndex(options: SearchIndexOptions): Promise<SearchIndexResult> {
   const started = performance.now();
-  const { index, errors } = await createIndex({ forceLanguage: 'zh' });
-  if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
+  const root = join(options.siteDir, 'pagefind');
+  await mkdir(root, { recursive: true });
   const events = new Map(options.site.events.map((e) => [e.id, e.titleZh]));
-  try {
-    for (const article of options.site.articles) {
-      const response = await index.addHTMLFile({
-        // Site-relative: the search page's Pagefind adds the path prefix it is served under.
-        url: article.path,
-        content: recordHtml(
-          article,
-          options.readText(article.id),
-          article.event ? (events.get(article.event) ?? null) : null,
-        ),
-      });
-      if (response.errors.length > 0) throw new Error(`indexing ${article.id}: ${response.errors.join('; ')}`);
+  const eventTitle = (a: ArticleView): string | null => (a.event ? (events.get(a.event) ?? null) : null);
+  const shards = shardOf(options.site.articles, options.shardMin);
+  const previous = options.previous?.key === options.key ? options.previous.shards : {};
+  const entryHash = (name: string): string => {
+    try {
+      return hash(readFileSync(join(root, name, 'pagefind-entry.json')));
+    } catch {
+      return '';
     }
-    const written = await index.writeFiles({ outputPath: join(options.siteDir, 'pagefind') });
-    if (written.errors.length > 0) throw new Error(`writing the search index: ${written.errors.join('; ')}`);
-    await writeFile(join(options.siteDir, 'pagefind', 'fold.json'), JSON.stringify(sharedFoldTable()));
-  } finally {
-    await close();
+  };
+
+  const inputs = new Map<string, string>();
+  const jobs: Array<{ name: string; outputPath: string; records: Array<{ url: string; content: string }> }> = [];
+  for (const [name, articles] of shards) {
+    const records = hash(
+      articles
+        .map(
+          (a) =>
+            `${options.articleSignature(a.id)}|${JSON.stringify([a.path, a.title, a.lang, a.source.nameZh, a.local, a.published, eventTitle(a)])}`,
+        )
+        .join('\n'),
+    );
+    inputs.set(name, records);
+    const before = previous[name];
+    if (before && before.records === records && before.entry !== '' && before.entry === entryHash(name)) continue;
+    await rm(join(root, name), { recursive: true, force: true });
+    jobs.push({
+      name,
+      outputPath: join(root, name),
+      records: articles.map((a) => ({
+        // Site-relative: the search page's Pagefind adds the path prefix it is served under.
+        url: a.path,
+        content: recordHtml(a, options.readText(a.id), eventTitle(a)),
+      })),
+    });
   }
-  return { pages: options.site.articles.length, ms: performance.now() - started };
+  // Shards of an earlier build that no longer exist.
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (entry.isDirectory() && !shards.has(entry.name))
+      await rm(join(root, entry.name), { recursive: true, force: true });
+  }
+  await indexShards(
+    jobs.map(({ outputPath, records }) => ({ outputPath, records })),
+    options.jobs ?? Math.max(1, availableParallelism()),
+  );
+  await writeFile(join(root, 'shards.json'), JSON.stringify({ shards: [...shards.keys()] }));
+  await writeFile(join(root, 'fold.json'), JSON.stringify(sharedFoldTable()));
+  const state: SearchState = {
+    key: options.key,
+    shards: Object.fromEntries([...inputs].map(([name, records]) => [name, { records, entry: entryHash(name) }])),
+  };
+  return {
+    pages: options.site.articles.length,
+    ms: performance.now() - started,
+    shards: shards.size,
+    rebuilt: jobs.length,
+    state,
+  };
 }

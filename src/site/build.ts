@@ -3,19 +3,23 @@
  * set (`/data/`). `serve` does the same and then watches: a change under `content/`
  * re-ingests and rebuilds, and Eleventy's dev server reloads the browser.
  */
-import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { watch } from 'node:fs';
+import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { statSync, watch } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Eleventy from '@11ty/eleventy';
 import { loadContentConfig } from '../content/load.ts';
 import { runIngest, type RunResult } from '../ingest/run.ts';
-import { buildSearchIndex, type SearchIndexResult } from '../search/index.ts';
-import { loadSiteData, readArticleText } from './data.ts';
+import { buildSearchIndex, type SearchIndexResult, type SearchState } from '../search/index.ts';
+import { FIXED_PAGES, loadSiteData, readArticleText, setRenderScope } from './data.ts';
+import { fileSignature, hashTree, pageFingerprints, readState, type BuildState } from './plan.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Marks a folder as ours, so that a rebuild may empty it (and never a folder it did not make). */
 const MARKER = '.news-archive-build';
+/** The previous build's page fingerprints, in the archive folder (src/site/plan.ts). */
+const STATE = 'site-state.json';
+const SEARCH_STATE = 'search-state.json';
 
 export interface BuildOptions {
   contentDir: string;
@@ -26,12 +30,26 @@ export interface BuildOptions {
   siteUrl?: string;
   jobs?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Render every page even when the previous build's state allows an incremental one. */
+  full?: boolean;
+  /** Archives smaller than this get a search index of one shard (tests lower it). */
+  searchShardMin?: number;
+}
+
+export interface RenderResult {
+  /** Every page of the site. */
+  pages: number;
+  /** The pages this build wrote (all of them in a full build). */
+  rendered: number;
+  /** Pages of the previous build deleted because they no longer exist. */
+  removed: number;
+  incremental: boolean;
 }
 
 export interface BuildResult {
   ingest: RunResult;
   search: SearchIndexResult;
-  pages: number;
+  render: RenderResult;
   ms: number;
 }
 
@@ -70,14 +88,60 @@ function eleventy(options: BuildOptions): Eleventy {
   });
 }
 
-async function publishData(options: BuildOptions): Promise<void> {
+/**
+ * Publishes the normalized articles under `/data/`: those whose signature differs from the
+ * previous build's (all of them without one), and removes those that are gone. Without
+ * signatures, the whole folder.
+ */
+async function publishData(
+  options: BuildOptions,
+  signatures: Record<string, string> | null,
+  previous: Record<string, string> | null,
+): Promise<void> {
   const data = join(options.outDir, 'data');
-  await mkdir(data, { recursive: true });
-  await cp(join(options.archiveDir, 'articles'), join(data, 'articles'), { recursive: true });
+  await mkdir(join(data, 'articles'), { recursive: true });
+  if (!signatures) await cp(join(options.archiveDir, 'articles'), join(data, 'articles'), { recursive: true });
+  for (const [id, signature] of Object.entries(signatures ?? {})) {
+    if (previous?.[id] === signature) continue;
+    await cp(join(options.archiveDir, 'articles', `${id}.json`), join(data, 'articles', `${id}.json`));
+  }
+  for (const id of Object.keys(previous ?? {})) {
+    if (signatures && !(id in signatures)) await rm(join(data, 'articles', `${id}.json`), { force: true });
+  }
   for (const file of ['index.json', 'article.schema.json']) await cp(join(options.archiveDir, file), join(data, file));
   // GitHub Pages must serve the files as they are, without Jekyll.
   await writeFile(join(options.outDir, '.nojekyll'), '');
-  await writeFile(join(options.outDir, MARKER), '');
+}
+
+/** The output file of a page URL (`/a/b/` → `a/b/index.html`). */
+function outputFile(outDir: string, url: string): string {
+  return join(outDir, ...url.split('/').filter(Boolean), ...(url.endsWith('/') ? ['index.html'] : []));
+}
+
+/**
+ * Which site folder a state describes: its path and its marker file's identity, which every
+ * build replaces. A folder restored from elsewhere, or rebuilt by another archive folder,
+ * does not match, and gets a full build.
+ */
+function markerSignature(markerPath: string, outDir: string): string {
+  try {
+    const s = statSync(markerPath);
+    return `${resolve(outDir)}|${s.ino}|${s.mtimeMs}`;
+  } catch {
+    return '';
+  }
+}
+
+/** Everything that can change every page at once; see src/site/plan.ts. */
+async function buildKey(options: BuildOptions): Promise<string> {
+  const config = await loadContentConfig(options.contentDir);
+  return JSON.stringify({
+    code: hashTree(ROOT, ['templates', 'public', '.eleventy.js', 'src/site', 'package-lock.json']),
+    media: hashTree(resolve(options.contentDir), ['media/manifest.json']),
+    config,
+    prefix: options.pathPrefix,
+    siteUrl: options.siteUrl ?? null,
+  });
 }
 
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
@@ -88,33 +152,98 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const pages = await renderSite(options);
+  const render = await renderSite(options);
   const search = await indexSite(options);
   return {
     ingest,
     search,
-    pages,
+    render,
     ms: performance.now() - started,
   };
 }
 
-/** Renders the pages from the archive folder and publishes the data set; returns the page count. */
-export async function renderSite(options: BuildOptions): Promise<number> {
-  await prepareOutDir(options.outDir);
-  const results = (await eleventy(options).write()) as unknown as Array<unknown>;
-  await publishData(options);
-  return Array.isArray(results) ? results.flat().length : 0;
+/**
+ * Renders the pages from the archive folder and publishes the data set. When the previous
+ * build's state (src/site/plan.ts) matches the output folder and nothing site-wide changed,
+ * only the pages whose data changed are rendered; the result is the same as a full build.
+ */
+export async function renderSite(options: BuildOptions): Promise<RenderResult> {
+  const config = await loadContentConfig(options.contentDir);
+  const site = loadSiteData(resolve(options.archiveDir), config);
+  const signature = (id: string): string => fileSignature(join(options.archiveDir, 'articles', `${id}.json`));
+  const data = Object.fromEntries(site.articles.map((a) => [a.id, signature(a.id)]));
+  const fingerprints = pageFingerprints(site, (id) => data[id]!);
+  const key = await buildKey(options);
+  const statePath = join(options.archiveDir, STATE);
+  const markerPath = join(options.outDir, MARKER);
+  const previous = options.full ? null : readState(statePath);
+  const incremental =
+    previous !== null && previous.key === key && previous.site === markerSignature(markerPath, options.outDir);
+
+  let dirty: Set<string> | null = null;
+  let removed = 0;
+  if (incremental) {
+    dirty = new Set([...fingerprints].filter(([url, fp]) => previous.pages[url] !== fp).map(([url]) => url));
+    for (const url of Object.keys(previous.pages)) {
+      if (fingerprints.has(url)) continue;
+      await rm(outputFile(options.outDir, url), { force: true });
+      removed++;
+    }
+  } else {
+    await prepareOutDir(options.outDir);
+  }
+  // The marker goes last: a build that stops half-way leaves a folder the next build redoes in full.
+  await rm(markerPath, { force: true });
+  setRenderScope(dirty);
+  let results: unknown;
+  try {
+    results = await eleventy(options).write();
+  } finally {
+    setRenderScope(null);
+  }
+  await publishData(options, data, incremental ? previous.data : null);
+  await writeFile(markerPath, '');
+  const state: BuildState = {
+    key,
+    site: markerSignature(markerPath, options.outDir),
+    pages: Object.fromEntries(fingerprints),
+    data,
+  };
+  await writeFile(statePath, JSON.stringify(state));
+  return {
+    pages: fingerprints.size + FIXED_PAGES.length,
+    rendered: Array.isArray(results) ? results.flat().length : 0,
+    removed,
+    incremental,
+  };
 }
 
-/** The search index, from the same view model the pages were rendered from. */
+/**
+ * The search index, from the same view model the pages were rendered from; only the shards
+ * whose articles changed since the last build are indexed again (src/search/index.ts).
+ */
 export async function indexSite(options: BuildOptions): Promise<SearchIndexResult> {
   const config = await loadContentConfig(options.contentDir);
   const site = loadSiteData(resolve(options.archiveDir), config);
-  return buildSearchIndex({
+  const statePath = join(options.archiveDir, SEARCH_STATE);
+  let previous: SearchState | null = null;
+  try {
+    previous = options.full ? null : (JSON.parse(await readFile(statePath, 'utf8')) as SearchState);
+  } catch {
+    previous = null;
+  }
+  const result = await buildSearchIndex({
     siteDir: options.outDir,
     site,
     readText: (id) => readArticleText(options.archiveDir, id),
+    articleSignature: (id) => fileSignature(join(options.archiveDir, 'articles', `${id}.json`)),
+    previous,
+    key: hashTree(ROOT, ['src/search', 'package-lock.json']),
+    ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+    ...(options.searchShardMin !== undefined ? { shardMin: options.searchShardMin } : {}),
   });
+  await writeFile(statePath, JSON.stringify(result.state));
+  return result;
 }
 
 /** Builds, serves with live reload, and rebuilds when the content changes. Never returns. */
@@ -130,7 +259,7 @@ export async function runServe(options: BuildOptions & { port: number }): Promis
     timer = setTimeout(() => {
       void (async () => {
         const result = await runIngest({ contentDir: options.contentDir, outDir: options.archiveDir });
-        await publishData(options);
+        await publishData(options, null, null);
         await indexSite(options);
         // Eleventy watches the archive folder (see .eleventy.js) and rebuilds from it.
         process.stdout.write(

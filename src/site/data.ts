@@ -18,6 +18,8 @@ export const PAGE_SIZE = 50;
 /** Related articles: at most this many on the same event, then this many by similarity. */
 export const SAME_EVENT_MAX = 10;
 export const RELATED_MAX = 4;
+/** An article's page lists at most this many copies of its text. */
+export const REPRINT_LIST_MAX = 20;
 /** The coverage chart's days around an event: from 3 days before to 7 after. */
 const CHART_DAYS = { before: 3, after: 7 };
 
@@ -40,8 +42,6 @@ export interface ArticleView extends ArticleSummary {
   tagLinks: Array<{ name: string; url: string }>;
   prev: { title: string; path: string } | null;
   next: { title: string; path: string } | null;
-  /** The other articles on the same event, oldest first. */
-  sameEvent: Array<{ title: string; path: string; sourceName: string; local: LocalDate }>;
   dataUrl: string;
   topicLinks: Array<{ id: string; nameZh: string; url: string }>;
   /** Its reprint group (every copy, oldest first), when it has copies. */
@@ -49,11 +49,26 @@ export interface ArticleView extends ArticleSummary {
     isOriginal: boolean;
     original: ArticleRef;
     members: Array<ArticleRef & { similarity: number; isOriginal: boolean; isSelf: boolean }>;
+    /** Copies left out of `members` (a wire story can have hundreds). */
+    more: number;
   } | null;
   /** Same event first, then the most similar texts; never itself or its own copies. */
   relatedArticles: Array<ArticleRef & { kind: 'event' | 'text'; why: string }>;
   /** How many of `relatedArticles` are on the same event (they come first). */
   relatedSameEvent: number;
+}
+
+/** What a listing shows of an article: one shared, small object per article. */
+export interface ListItem {
+  id: string;
+  lang: string;
+  title: string;
+  path: string;
+  published: string;
+  local: LocalDate;
+  sourceUrl: string;
+  source: { id: string; nameZh: string };
+  topicLinks: ArticleView['topicLinks'];
 }
 
 export interface ArticleRef {
@@ -69,7 +84,7 @@ export interface ArticleRef {
 export interface ListingPage {
   url: string;
   title: string;
-  items: ArticleView[];
+  items: ListItem[];
   pageNumber: number;
   totalPages: number;
   prevUrl: string | null;
@@ -83,7 +98,7 @@ export interface SourceView extends SourceInfo {
 }
 
 export interface EventItem {
-  article: ArticleView;
+  article: ListItem;
   chars: number;
   thumb: { src: string; width: number | null; height: number | null; alt: string } | null;
   /** The original this is a copy of, when it is a reprint of an earlier article. */
@@ -113,7 +128,7 @@ export interface CoverageChart {
 export interface EventView extends SummitEvent {
   url: string;
   /** One column per outlet, articles in time order. */
-  columns: Array<{ source: { id: string; nameZh: string; url: string }; items: ArticleView[]; entries: EventItem[] }>;
+  columns: Array<{ source: { id: string; nameZh: string; url: string }; items: ListItem[]; entries: EventItem[] }>;
   count: number;
   chart: CoverageChart | null;
 }
@@ -137,7 +152,7 @@ export interface MonthView {
   title: string;
   count: number;
   weeks: CalendarDay[][];
-  days: Array<{ day: string; anchor: string; items: ArticleView[] }>;
+  days: Array<{ day: string; anchor: string; items: ListItem[] }>;
 }
 
 export interface YearView {
@@ -155,6 +170,20 @@ export interface TagView {
   pages: ListingPage[];
 }
 
+/** The paginated pages of a build: all of them, or (incremental build) those that changed. */
+export interface RenderScope {
+  articles: ArticleView[];
+  months: MonthView[];
+  years: YearView[];
+  events: EventView[];
+  sourcePages: SiteData['sourcePages'];
+  tagPages: SiteData['tagPages'];
+  topicPages: SiteData['topicPages'];
+}
+
+/** The pages that are not paginated, rendered on every build (they are few and cheap). */
+export const FIXED_PAGES = ['/', '/archive/', '/events/', '/sources/', '/tags/', '/topics/', '/search/', '/data/'];
+
 export interface SiteData {
   articles: ArticleView[];
   events: EventView[];
@@ -167,6 +196,10 @@ export interface SiteData {
   topics: TopicView[];
   topicPages: Array<ListingPage & { topic: TopicView }>;
   latest: ArticleView[];
+  /** What the templates paginate over; see `scopeSiteData`. */
+  render: RenderScope;
+  /** Every HTML page's URL, for the sitemap (built from the data, so it is complete in an incremental build too). */
+  sitemap: string[];
 }
 
 function pad(n: number): string {
@@ -205,7 +238,7 @@ export function localDate(iso: string, precision: string, timeZone: string): Loc
   return { year, month, day, iso: `${year}-${month}-${day}`, display };
 }
 
-function paginate(baseUrl: string, title: string, items: ArticleView[]): ListingPage[] {
+function paginate(baseUrl: string, title: string, items: ListItem[]): ListingPage[] {
   const total = Math.max(1, Math.ceil(items.length / PAGE_SIZE));
   const urlOf = (n: number): string => (n === 1 ? baseUrl : `${baseUrl}page/${n}/`);
   return Array.from({ length: total }, (_, i) => ({
@@ -217,6 +250,19 @@ function paginate(baseUrl: string, title: string, items: ArticleView[]): Listing
     prevUrl: i > 0 ? urlOf(i) : null,
     nextUrl: i + 1 < total ? urlOf(i + 2) : null,
   }));
+}
+
+/**
+ * The copies of a text an article's page lists: the oldest, then those nearest the article
+ * in time. A wire story can be reprinted hundreds of times; listing every copy on every copy's
+ * page would grow with the square of the group.
+ */
+function groupWindow<T extends { id: string }>(oldestFirst: T[], self: { id: string }): T[] {
+  if (oldestFirst.length <= REPRINT_LIST_MAX) return oldestFirst;
+  const at = oldestFirst.findIndex((m) => m.id === self.id);
+  const last = oldestFirst.length - (REPRINT_LIST_MAX - 1);
+  const start = Math.max(1, Math.min(at - Math.floor(REPRINT_LIST_MAX / 2), last));
+  return [oldestFirst[0]!, ...oldestFirst.slice(start, start + REPRINT_LIST_MAX - 1)];
 }
 
 function calendar(year: number, month: number, counts: Map<string, number>): CalendarDay[][] {
@@ -245,7 +291,7 @@ function shiftDay(iso: string, days: number): string {
  */
 export function coverageChart(
   event: SummitEvent,
-  columns: Array<{ source: { nameZh: string }; items: ArticleView[] }>,
+  columns: Array<{ source: { nameZh: string }; items: Array<{ local: LocalDate }> }>,
 ): CoverageChart | null {
   if (columns.length === 0) return null;
   const cell = { width: 44, height: 30 };
@@ -334,7 +380,6 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
       tagLinks: s.tags.map((name) => ({ name, url: `/tags/${slugify(name)}/` })),
       prev: null,
       next: null,
-      sameEvent: [],
       dataUrl: `/data/articles/${s.id}.json`,
       topicLinks: (s.topics ?? []).flatMap((id) => {
         const topic = topicsById.get(id);
@@ -353,6 +398,23 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
     a.prev = older ? { title: older.title, path: older.path } : null;
   });
   const oldestFirst = [...articles].reverse();
+  const listItems = new Map<string, ListItem>(
+    articles.map((a) => [
+      a.id,
+      {
+        id: a.id,
+        lang: a.lang,
+        title: a.title,
+        path: a.path,
+        published: a.published,
+        local: a.local,
+        sourceUrl: a.sourceUrl,
+        source: { id: a.source.id, nameZh: a.source.nameZh },
+        topicLinks: a.topicLinks,
+      },
+    ]),
+  );
+  const listItem = (a: ArticleView): ListItem => listItems.get(a.id)!;
 
   // Sources: the listed ones, plus any outlet an article names.
   const sourceInfos = new Map<string, SourceInfo>(config.sources.map((s) => [s.id, s]));
@@ -363,7 +425,7 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
   const sources: SourceView[] = [...sourceInfos.values()]
     .sort((a, b) => (a.id < b.id ? -1 : 1))
     .map((info) => {
-      const items = articles.filter((a) => a.source.id === info.id);
+      const items = articles.filter((a) => a.source.id === info.id).map(listItem);
       const url = `/sources/${info.id}/`;
       return { ...info, url, count: items.length, pages: paginate(url, `${info.nameZh} ${info.name}`, items) };
     });
@@ -390,10 +452,12 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
     const members = a.reprint ? groups.get(a.reprint.group) : undefined;
     const original = a.reprint ? byId.get(a.reprint.original) : undefined;
     if (!members || members.length < 2 || !original) continue;
+    const listed = groupWindow(members, a);
     a.reprintGroup = {
       isOriginal: original.id === a.id,
       original: refOf(original),
-      members: members.map((m) => ({
+      more: members.length - listed.length,
+      members: listed.map((m) => ({
         ...refOf(m),
         similarity: m.reprint!.similarity,
         isOriginal: m.id === original.id,
@@ -411,7 +475,11 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
       const columns = columnIds.map((id) => {
         const source = sourceById.get(id)!;
         const items = covering.filter((a) => a.source.id === id);
-        return { source: { id, nameZh: source.nameZh, url: source.url }, items, entries: items.map(eventItem) };
+        return {
+          source: { id, nameZh: source.nameZh, url: source.url },
+          items: items.map(listItem),
+          entries: items.map(eventItem),
+        };
       });
       return {
         ...event,
@@ -425,7 +493,7 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
     const original = a.reprint && a.reprint.original !== a.id ? byId.get(a.reprint.original) : undefined;
     const lead = a.leadImage;
     return {
-      article: a,
+      article: listItem(a),
       chars: a.chars ?? 0,
       thumb: lead
         ? { src: lead.src, width: lead.width, height: lead.height, alt: lead.alt ?? lead.caption ?? '' }
@@ -441,12 +509,6 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
     const list = byEvent.get(o.event) ?? [];
     list.push(o);
     byEvent.set(o.event, list);
-  }
-  for (const a of articles) {
-    if (!a.event) continue;
-    a.sameEvent = (byEvent.get(a.event) ?? [])
-      .filter((o) => o.id !== a.id)
-      .map((o) => ({ title: o.title, path: o.path, sourceName: o.source.nameZh, local: o.local }));
   }
 
   const topicLists = new Map<string, ArticleView[]>();
@@ -536,7 +598,7 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
         weeks: calendar(Number(year), Number(month), counts),
         days: [...dayMap.entries()]
           .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([day, list]) => ({ day, anchor: `d${day}`, items: list })),
+          .map(([day, list]) => ({ day, anchor: `d${day}`, items: list.map(listItem) })),
       };
     });
   const years: YearView[] = [...new Set(months.map((m) => m.year))].map((year) => {
@@ -545,11 +607,11 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
   });
 
   // Tags.
-  const tagMap = new Map<string, ArticleView[]>();
+  const tagMap = new Map<string, ListItem[]>();
   for (const a of articles) {
     for (const t of a.tags) {
       tagMap.set(t, tagMap.get(t) ?? []);
-      tagMap.get(t)!.push(a);
+      tagMap.get(t)!.push(listItem(a));
     }
   }
   const tags: TagView[] = [...tagMap.entries()]
@@ -562,11 +624,15 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
 
   // Topics: the vocabulary's order; pages paginate like tags.
   const topics: TopicView[] = (config.topics ?? []).map((topic) => {
-    const items = articles.filter((a) => (a.topics ?? []).includes(topic.id));
+    const items = articles.filter((a) => (a.topics ?? []).includes(topic.id)).map(listItem);
     const url = `/topics/${topic.id}/`;
     return { ...topic, url, count: items.length, pages: paginate(url, `话题：${topic.nameZh}`, items) };
   });
 
+  const sourcePages = sources.flatMap((source) => source.pages.map((p) => ({ ...p, source })));
+  const tagPages = tags.flatMap((tag) => tag.pages.map((p) => ({ ...p, tag })));
+  const topicPages = topics.flatMap((topic) => topic.pages.map((p) => ({ ...p, topic })));
+  const render: RenderScope = { articles, months, years, events, sourcePages, tagPages, topicPages };
   return {
     articles,
     events,
@@ -574,12 +640,50 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
     years,
     months,
     tags,
-    sourcePages: sources.flatMap((source) => source.pages.map((p) => ({ ...p, source }))),
-    tagPages: tags.flatMap((tag) => tag.pages.map((p) => ({ ...p, tag }))),
+    sourcePages,
+    tagPages,
     topics,
-    topicPages: topics.flatMap((topic) => topic.pages.map((p) => ({ ...p, topic }))),
+    topicPages,
     latest: articles.slice(0, 20),
+    render,
+    sitemap: [
+      ...FIXED_PAGES,
+      ...articles.map((a) => a.path),
+      ...[months, years, events, sourcePages, tagPages, topicPages].flatMap((pages) => pages.map((p) => p.url)),
+    ],
   };
+}
+
+/**
+ * The same view model with only the pages whose URL is in `urls` left to paginate over: an
+ * incremental build renders those and the fixed pages, and leaves the rest on disk.
+ */
+export function scopeSiteData(site: SiteData, urls: ReadonlySet<string> | null): SiteData {
+  if (!urls) return site;
+  const keep = <T extends { url: string }>(pages: T[]): T[] => pages.filter((p) => urls.has(p.url));
+  return {
+    ...site,
+    render: {
+      articles: site.articles.filter((a) => urls.has(a.path)),
+      months: keep(site.months),
+      years: keep(site.years),
+      events: keep(site.events),
+      sourcePages: keep(site.sourcePages),
+      tagPages: keep(site.tagPages),
+      topicPages: keep(site.topicPages),
+    },
+  };
+}
+
+let scope: ReadonlySet<string> | null = null;
+
+/** The pages the next Eleventy run renders (null: all); set by an incremental build. */
+export function setRenderScope(urls: ReadonlySet<string> | null): void {
+  scope = urls;
+}
+
+export function renderScope(): ReadonlySet<string> | null {
+  return scope;
 }
 
 let memo: { key: string; data: SiteData } | null = null;

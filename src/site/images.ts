@@ -209,6 +209,9 @@ export class ImageRenderer {
 
   /** The article body with every `<img>` rewritten; on any failure, the body as it was. */
   async renderArticle(article: ArticleImages): Promise<string> {
+    // The ingest wrote the body with the same serializer: without an image there is nothing
+    // to rewrite, and parsing it again was a fifth of the render at 10k articles.
+    if (!article.html.includes('<img')) return article.html;
     let tree: Root;
     try {
       tree = fromHtml(article.html, { fragment: true });

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { runBuild } from '../../src/site/build.ts';
+import { runBuild, type BuildOptions } from '../../src/site/build.ts';
 
 const CANDIDATES = [
   '/usr/bin/chromium',
@@ -98,7 +98,11 @@ export interface BuiltSite {
 }
 
 /** Builds `contentDir` under `prefix` into a temporary folder, serves it and starts Chromium. */
-export async function startSite(contentDir: string, prefix: string): Promise<BuiltSite> {
+export async function startSite(
+  contentDir: string,
+  prefix: string,
+  extra: Pick<BuildOptions, 'searchShardMin'> = {},
+): Promise<BuiltSite> {
   const root = mkdtempSync(join(tmpdir(), 'site-'));
   await runBuild({
     contentDir,
@@ -106,6 +110,7 @@ export async function startSite(contentDir: string, prefix: string): Promise<Bui
     archiveDir: join(root, 'archive'),
     pathPrefix: prefix,
     jobs: 1,
+    ...extra,
   });
   const { origin, server } = await serveSite(join(root, 'site'), prefix);
   const browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS });
