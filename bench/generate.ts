@@ -84,14 +84,15 @@ function vary(text: string, i: number): string {
     .replace(/^(\s*据新华社电)/m, `（第${i}号）$1`);
 }
 
-/** One more article, new to a corpus of `size` (the "+1 article" rebuild). */
-export function generateOne(size: number, outDir: string): void {
-  const base = sources();
-  const source = base[size % base.length]!;
-  writeFileSync(
-    join(outDir, 'articles', `new-${size}.${source.name.endsWith('.md') ? 'md' : 'txt'}`),
-    vary(perturb(source.text, Math.floor(size / base.length) + 1), size + 1),
-  );
+/**
+ * One more article, new to a corpus of `size` (the "+1 article" rebuild): a copy of the file
+ * of the newest article, one day later, as the next day's article lands.
+ */
+export function generateOne(size: number, contentDir: string, newestFile: string): string {
+  const text = readFileSync(join(contentDir, newestFile), 'utf8');
+  const name = `new-${size}${newestFile.slice(newestFile.lastIndexOf('.'))}`;
+  writeFileSync(join(contentDir, 'articles', name), vary(perturb(shiftDates(text, 1), 1_000_000), size + 1));
+  return name;
 }
 
 export function generate(size: number, outDir: string): string {

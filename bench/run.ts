@@ -5,7 +5,7 @@
  * and writes bench/results.json. A benchmark, not a test: nothing in `npm test` uses it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,16 +47,24 @@ for (const n of sizes) {
   const content = generate(n, join(root, 'content'));
   const archive = join(root, 'archive');
   const site = join(root, 'site');
+  // Cold: no ingest cache, no previous build.
+  rmSync(archive, { recursive: true, force: true });
+  rmSync(site, { recursive: true, force: true });
   const cold = stage('ingest', content, archive, site);
   const warm = stage('ingest', content, archive, site);
   const baseline = stage('readability', content, archive, site);
   const render = stage('render', content, archive, site);
   const search = stage('search', content, archive, site);
-  // One new article, then everything again (there is no incremental build yet).
-  generateOne(n, content);
-  const t0 = performance.now();
-  for (const s of ['ingest', 'render', 'search']) stage(s, content, archive, site);
-  const rebuildMs = performance.now() - t0;
+  const download = stage('search-download', content, archive, site);
+  // One new article, the next day's, then `news-archive build` as a maintainer runs it.
+  const summaries = JSON.parse(readFileSync(join(archive, 'index.json'), 'utf8')) as Array<{
+    published: string;
+    input: { path: string };
+  }>;
+  const newest = summaries.reduce((a, b) => (b.published > a.published ? b : a));
+  generateOne(n, content, newest.input.path);
+  const rebuild = stage('build', content, archive, site);
+  const rebuildMs = rebuild.ms;
 
   const ingestRate = (cold.articles as number) / (cold.ms / 1000);
   const readabilityRate = (baseline.articles as number) / (baseline.ms / 1000);
@@ -71,12 +79,17 @@ for (const n of sizes) {
     searchMs: search.ms,
     fullBuildMs: cold.ms + render.ms + search.ms,
     rebuildOneNewMs: Math.round(rebuildMs),
+    rebuildPagesRendered: rebuild.rendered,
+    rebuildShardsIndexed: `${rebuild.shardsRebuilt}/${rebuild.shards}`,
     peakRssMb: {
       ingest: cold.maxRssMb,
       render: render.maxRssMb,
       search: search.maxRssMb,
+      rebuild: rebuild.maxRssMb,
       readability: baseline.maxRssMb,
     },
+    searchQueryBytes: download.bytes,
+    searchQueryRequests: download.requests,
     outputBytes: size(site),
     searchIndexBytes: size(join(site, 'pagefind')),
     pages: render.pages,
@@ -122,6 +135,7 @@ const header = [
   'peak MB (ingest/render/search)',
   'output',
   'search index',
+  'query download',
 ];
 const rows = results.map((r) => {
   const p = r['peakRssMb'] as Record<string, number>;
@@ -138,6 +152,7 @@ const rows = results.map((r) => {
     `${p['ingest']}/${p['render']}/${p['search']}`,
     mb(r['outputBytes'] as number),
     mb(r['searchIndexBytes'] as number),
+    `${Math.round((r['searchQueryBytes'] as number) / 1024)} KB`,
   ].map(String);
 });
 const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');

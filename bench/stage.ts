@@ -5,11 +5,9 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { JSDOM, VirtualConsole } from 'jsdom';
-import { Readability } from '@mozilla/readability';
 import { runIngest } from '../src/ingest/run.ts';
 import { parseSource } from '../src/ingest/formats/index.ts';
-import { indexSite, renderSite } from '../src/site/build.ts';
+import { indexSite, renderSite, runBuild } from '../src/site/build.ts';
 
 const [stage, contentDir, archiveDir, siteDir] = process.argv.slice(2) as [string, string, string, string];
 const options = { contentDir, archiveDir, outDir: siteDir, pathPrefix: '/' };
@@ -22,7 +20,48 @@ if (stage === 'ingest') {
 } else if (stage === 'ingest-1job') {
   const result = await runIngest({ contentDir, outDir: archiveDir, jobs: 1 });
   figures = { articles: result.report.articles };
+} else if (stage === 'build') {
+  // What `news-archive build` does, in one process: the "+1 article" rebuild.
+  const result = await runBuild(options);
+  figures = {
+    articles: result.ingest.report.articles,
+    pages: result.render.pages,
+    rendered: result.render.rendered,
+    incremental: result.render.incremental ? 1 : 0,
+    shards: result.search.shards,
+    shardsRebuilt: result.search.rebuilt,
+  };
+} else if (stage === 'search-download') {
+  // What a reader downloads to search: the search page, its script and Pagefind's files for
+  // one query, from a local server, in Chromium.
+  const { chromium } = await import('playwright-core');
+  const { CHROME_ARGS, chromePath, serveSite } = await import('../tests/support/browser.ts');
+  const { origin, server } = await serveSite(siteDir, '/');
+  const browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS });
+  const page = await browser.newPage();
+  let bytes = 0;
+  let requests = 0;
+  page.on('response', (response) => {
+    void response.body().then(
+      (body) => {
+        bytes += body.length;
+        requests++;
+      },
+      () => undefined,
+    );
+  });
+  await page.goto(`${origin}/search/?q=${encodeURIComponent('拜登')}`);
+  await page.waitForFunction(() => {
+    const status = (globalThis as unknown as { document: Document }).document.getElementById('search-status');
+    return !!status && /找到|没有/.test(status.textContent ?? '');
+  });
+  await page.waitForTimeout(500);
+  figures = { bytes, requests };
+  await browser.close();
+  server.close();
 } else if (stage === 'readability') {
+  const { JSDOM, VirtualConsole } = await import('jsdom');
+  const { Readability } = await import('@mozilla/readability');
   // The baseline: Mozilla Readability on jsdom over the same HTML bodies, on a sample (it
   // runs at tens of articles per second).
   const files = readdirSync(join(contentDir, 'articles')).sort();
@@ -44,7 +83,8 @@ if (stage === 'ingest') {
   const render = await renderSite(options);
   figures = { pages: render.pages, rendered: render.rendered, incremental: render.incremental ? 1 : 0 };
 } else if (stage === 'search') {
-  figures = { articles: (await indexSite(options)).pages };
+  const search = await indexSite(options);
+  figures = { articles: search.pages, shards: search.shards };
 } else {
   throw new Error(`unknown stage ${stage}`);
 }

@@ -12,8 +12,11 @@ const more = document.getElementById('search-more');
 const FILTER_LABELS = { outlet: '媒体 Outlet', year: '年份 Year', event: '会晤 Event' };
 const PAGE = 10;
 
-/** One Pagefind instance per shard of the index (see src/search/index.ts), newest first. */
-let shards = [];
+let pagefind;
+/** The shards of the index (see src/search/index.ts), newest first. */
+let shardNames = [];
+/** An archive without articles has no index: every search finds nothing. */
+const EMPTY_INDEX = { search: async () => ({ results: [], filters: {} }) };
 let fold = {};
 let results = [];
 let shown = 0;
@@ -106,44 +109,27 @@ async function renderFilters(available, selected) {
   }
 }
 
-/** Counts per filter value, summed over the shards. */
-function mergeFilters(list) {
-  const merged = {};
-  for (const filters of list) {
-    for (const [name, values] of Object.entries(filters ?? {})) {
-      merged[name] ??= {};
-      for (const [value, count] of Object.entries(values)) merged[name][value] = (merged[name][value] ?? 0) + count;
-    }
-  }
-  return merged;
-}
-
 /**
- * Searches every shard and merges the results by score. Pagefind does not answer "nothing"
- * when its index lacks a query word: it drops the word or matches its characters one by one.
- * One index lacks a word only when the whole archive does; a shard (one year) lacks most rare
- * names, and would answer with pages that match only the other words. So for each word of
- * the query, a shard where the exact word finds nothing is left out when another shard has
- * it. (When no shard finds the exact word, for instance where Pagefind cuts the text into
- * words differently, every shard answers as one index would.)
+ * Searches the merged shards. Pagefind does not answer "nothing" when an index lacks a query
+ * word: it drops the word or matches its characters one by one. One index lacks a word only
+ * when the whole archive does; a shard (one year) lacks most rare names, and would answer
+ * with pages that match only the other words. So, first, each word of the query is looked up
+ * exactly (quoted); the `shard` filter that every shard carries counts where it occurs, and a
+ * shard where it does not occur is left out when another has it. (When no shard finds the
+ * exact word, for instance where Pagefind cuts the text into words differently, every shard
+ * answers as one index would.)
  */
 async function searchShards(query, filters) {
-  const found = await Promise.all(shards.map((pagefind) => pagefind.search(query, { filters })));
-  let keep = shards.map(() => true);
-  if (shards.length > 1) {
-    const words = [...new Set(query.split(/\s+/).filter((w) => w && !w.includes('"')))];
-    const counts = await Promise.all(
-      words.map((word) =>
-        Promise.all(shards.map(async (pagefind) => (await pagefind.search(`"${word}"`)).results.length)),
-      ),
-    );
-    keep = shards.map((_, s) => counts.every((perShard) => perShard[s] > 0 || perShard.every((n) => n === 0)));
+  if (shardNames.length > 1) {
+    const absent = new Set();
+    for (const word of new Set(query.split(/\s+/).filter((w) => w && !w.includes('"')))) {
+      const counts = (await pagefind.search(`"${word}"`)).filters?.shard ?? {};
+      if (!shardNames.some((name) => counts[name] > 0)) continue;
+      for (const name of shardNames) if (!(counts[name] > 0)) absent.add(name);
+    }
+    if (absent.size > 0) filters = { ...filters, shard: { any: shardNames.filter((name) => !absent.has(name)) } };
   }
-  const kept = found.filter((_, s) => keep[s]);
-  return {
-    results: kept.flatMap((search) => search.results).sort((a, b) => b.score - a.score),
-    filters: mergeFilters(kept.map((search) => search.filters)),
-  };
+  return pagefind.search(query, { filters });
 }
 
 async function run(initialFilters) {
@@ -172,17 +158,20 @@ async function run(initialFilters) {
 async function start() {
   // The index comes in shards (newest first, see src/search/index.ts): the first is loaded,
   // the others merged into it.
-  const { shards: names } = await (await fetch(new URL('./pagefind/shards.json', import.meta.url))).json();
-  shards = await Promise.all(
-    names.map(async (name) => {
-      // A module per shard (its own URL), so that each shard can be asked on its own.
-      const pagefind = await import(new URL(`./pagefind/${name}/pagefind.js`, import.meta.url).href);
-      await pagefind.options({ excerptLength: 40 });
-      // Loads the filter index; without it a search reports no filter counts.
-      await pagefind.filters();
-      return pagefind;
-    }),
-  );
+  // The first shard is loaded, the others merged into it (sharing its code and WebAssembly);
+  // each carries a `shard` filter so that a search can leave one out.
+  shardNames = (await (await fetch(new URL('./pagefind/shards.json', import.meta.url))).json()).shards;
+  const bundle = (name) => new URL(`./pagefind/${name}/`, import.meta.url).href;
+  if (shardNames.length === 0) pagefind = EMPTY_INDEX;
+  else {
+    pagefind = await import(`${bundle(shardNames[0])}pagefind.js`);
+    await pagefind.options({ excerptLength: 40, mergeFilter: { shard: shardNames[0] } });
+    for (const name of shardNames.slice(1)) {
+      await pagefind.mergeIndex(bundle(name), { excerptLength: 40, mergeFilter: { shard: name } });
+    }
+    // Loads the filter index; without it a search reports no filter counts.
+    await pagefind.filters();
+  }
   fold = await (await fetch(new URL('./pagefind/fold.json', import.meta.url))).json();
   ui.classList.remove('is-hidden');
   const params = new URLSearchParams(location.search);

@@ -50,9 +50,9 @@ async function searchPage(query: string): Promise<{ page: Page; titles: string[]
 }
 
 /**
- * The same checks on one index and on an index in shards (one per year and the newest month,
- * which a large archive gets): a shard that lacks one of the query's words must not answer
- * with pages that match only the others.
+ * The same checks on one index and on an index in shards, as a large archive has it (the
+ * newest month, the rest of its year, the earlier years): a shard that lacks one of the
+ * query's words must not answer with pages that match only the others.
  */
 function suite(label: string, shardMin: number | undefined): void {
   const sharded = shardMin !== undefined;

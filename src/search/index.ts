@@ -6,10 +6,9 @@
  * no HTML is parsed twice. Each record is a minimal HTML document so that Pagefind weighs
  * the headline above the text; outlet, year and event are filters, the date a sort key.
  *
- * The index is sharded by time, so that it can be built on every core and updated without
- * indexing the whole archive again (Pagefind spends ~10 ms per Chinese article, and cannot
- * add to an index it has written): one shard per year, and the newest month in a shard of
- * its own, where new articles land. The search page merges the shards (Pagefind's
+ * The index is sharded, so that it can be built on every core and updated without indexing
+ * the whole archive again (Pagefind spends ~10 ms per Chinese article, and cannot add to an
+ * index it has written); see `shardOf`. The search page merges the shards (Pagefind's
  * `mergeIndex`), listed newest first in `/pagefind/shards.json`. The shards are a function of
  * the content alone, so an incremental build writes the same files as a full one. A shard is
  * rebuilt when one of its articles (or its record) changes, or when its files on disk are not
@@ -94,27 +93,40 @@ function recordHtml(article: ArticleView, text: string, eventTitle: string | nul
 
 /** Below this many articles the index is one shard: it builds in seconds, and one index ranks best. */
 export const SHARD_MIN = 500;
+/** Earlier years are split, by a hash of the id, into shards of at most this many articles. */
+export const HISTORY_SHARD_MAX = 10_000;
+/** …and into two at least from this many, so that a full build uses two cores. */
+const HISTORY_SPLIT_MIN = 2_000;
 
 /**
- * The shard of each article: its year, or its month when that is the newest month; one
- * shard (`all`) for a small archive.
+ * The shard of each article, a function of the content alone: the newest month; the rest of
+ * the newest year; and the earlier years, split by a hash of the id. A new article lands in
+ * the newest month's shard (seconds to index again); the year's shard is indexed again when
+ * the month turns, the others when the year does. Each shard costs a reader who searches a
+ * few dozen kilobytes, so there are few. One shard (`all`) for a small archive.
  */
 export function shardOf(articles: ArticleView[], min = SHARD_MIN): Map<string, ArticleView[]> {
   if (articles.length < min) return new Map(articles.length > 0 ? [['all', articles]] : []);
-  const newest = articles.reduce(
-    (m, a) => (`${a.local.year}-${a.local.month}` > m ? `${a.local.year}-${a.local.month}` : m),
-    '',
-  );
+  const monthOf = (a: ArticleView): string => `${a.local.year}-${a.local.month}`;
+  const newestMonth = articles.reduce((m, a) => (monthOf(a) > m ? monthOf(a) : m), '');
+  const newestYear = newestMonth.slice(0, 4);
+  const history = articles.filter((a) => a.local.year < newestYear);
+  let parts = Math.ceil(history.length / HISTORY_SHARD_MAX);
+  if (history.length >= HISTORY_SPLIT_MIN) parts = Math.max(parts, 2);
   const shards = new Map<string, ArticleView[]>();
-  for (const a of articles) {
-    const month = `${a.local.year}-${a.local.month}`;
-    const name = month === newest ? month : a.local.year;
+  const add = (name: string, a: ArticleView): void => {
     const list = shards.get(name);
     if (list) list.push(a);
     else shards.set(name, [a]);
+  };
+  for (const a of articles) {
+    if (monthOf(a) === newestMonth) add(newestMonth, a);
+    else if (a.local.year === newestYear) add(newestYear, a);
+    else add(`before-${newestYear}-${(createHash('sha256').update(a.id).digest().readUInt32BE(0) % parts) + 1}`, a);
   }
-  // Newest first: the search page loads the first as its primary index.
-  return new Map([...shards].sort(([a], [b]) => (a < b ? 1 : -1)));
+  // The newest first: the search page loads the first and merges the others into it.
+  const rank = (name: string): string => (name === newestMonth ? '0' : name === newestYear ? '1' : `2${name}`);
+  return new Map([...shards].sort(([a], [b]) => (rank(a) < rank(b) ? -1 : 1)));
 }
 
 /** Runs the shard jobs on worker threads, each with its own Pagefind service. */
