@@ -140,23 +140,27 @@ describe('ingest cache', () => {
     await runIngest({ contentDir: content, outDir: out, jobs: 1 });
     const expected = await coldOutput();
     const entries = (await readdir(join(out, 'cache', 'entries'))).sort();
-    const prep = (await readdir(join(out, 'cache', 'prep'))).sort();
-    assert.ok(entries.length > 100 && prep.length > 100);
-    // Truncated, one byte changed, emptied, replaced with garbage, removed.
-    await truncate(join(out, 'cache', 'entries', entries[0]!), 100);
-    const flipped = await readFile(join(out, 'cache', 'entries', entries[1]!));
-    flipped[flipped.length - 20] = flipped[flipped.length - 20]! ^ 0x01;
-    await writeFile(join(out, 'cache', 'entries', entries[1]!), flipped);
-    await writeFile(join(out, 'cache', 'entries', entries[2]!), '');
-    await writeFile(join(out, 'cache', 'prep', prep[0]!), 'NAC1 0 3\nabc');
-    const prepBytes = await readFile(join(out, 'cache', 'prep', prep[1]!));
-    prepBytes[prepBytes.length - 1] = prepBytes[prepBytes.length - 1]! ^ 0xff;
-    await writeFile(join(out, 'cache', 'prep', prep[1]!), prepBytes);
-    await rm(join(out, 'cache', 'entries', entries[3]!));
+    assert.ok(entries.length > 100);
+    const entry = (i: number): string => join(out, 'cache', 'entries', entries[i]!);
+    // Truncated, one byte changed (in the JSON, in the binary part), emptied, a header
+    // that lies about the length, removed.
+    await truncate(entry(0), 100);
+    for (const [i, at] of [
+      [1, 200],
+      [2, -1],
+    ] as const) {
+      const bytes = await readFile(entry(i));
+      const index = at < 0 ? bytes.length + at : at;
+      bytes[index] = bytes[index]! ^ 0x01;
+      await writeFile(entry(i), bytes);
+    }
+    await writeFile(entry(3), '');
+    await writeFile(entry(4), 'NAC2 0 3 3\nabc');
+    await rm(entry(5));
     await writeFile(join(out, 'cache', 'run.json'), '{"format":');
     const damaged = await runIngest({ contentDir: content, outDir: out, jobs: 1 });
     assert.equal(damaged.cache.unchanged, false);
-    assert.ok(damaged.cache.misses >= 4 && damaged.cache.misses <= 6, JSON.stringify(damaged.cache));
+    assert.equal(damaged.cache.misses, 6, JSON.stringify(damaged.cache));
     assertSameOutput(await outputFiles(out), expected.files);
     assert.deepEqual(damaged.changes, { added: [], changed: [], removed: [], index: false, report: false });
     // The damaged entries were rewritten: the next run is a clean hit.

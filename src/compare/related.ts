@@ -28,22 +28,48 @@ export function similarArticles(
   const { sets, signatures } = prepared;
   const n = signatures.length;
   const shared: Array<Map<number, number>> = Array.from({ length: n }, () => new Map());
+  // Per signature position, the articles sorted by their value there: equal values are
+  // neighbours. Value and index are packed in one double (value × 2^21 + index, exact
+  // below 2^53) so that a typed-array sort does it, with no Map per position.
+  const live: number[] = [];
+  for (let i = 0; i < n; i++) if (sets[i]!.length > 0) live.push(i);
+  const packed = n < 2 ** 21 ? new Float64Array(live.length) : null;
+  const addBucket = (list: ArrayLike<number>, from: number, to: number): void => {
+    const size = to - from;
+    if (size < 2 || size > MAX_BUCKET) return;
+    for (let x = from; x < to; x++) {
+      const a = list[x]!;
+      const m = shared[a]!;
+      for (let y = from; y < to; y++) {
+        const b = list[y]!;
+        if (a !== b) m.set(b, (m.get(b) ?? 0) + 1);
+      }
+    }
+  };
+  const members = new Int32Array(live.length);
   for (let row = 0; row < K; row++) {
+    if (packed) {
+      for (let j = 0; j < live.length; j++) packed[j] = signatures[live[j]!]![row]! * 2 ** 21 + live[j]!;
+      packed.sort();
+      let from = 0;
+      for (let j = 0; j <= packed.length; j++) {
+        const value = j < packed.length ? Math.floor(packed[j]! / 2 ** 21) : -1;
+        if (j > from && value !== Math.floor(packed[from]! / 2 ** 21)) {
+          for (let x = from; x < j; x++) members[x] = packed[x]! % 2 ** 21;
+          addBucket(members, from, j);
+          from = j;
+        }
+      }
+      continue;
+    }
     const buckets = new Map<number, number[]>();
-    for (let i = 0; i < n; i++) {
-      if (sets[i]!.length === 0) continue;
+    for (const i of live) {
       const v = signatures[i]![row]!;
       const list = buckets.get(v);
       if (list) list.push(i);
       else buckets.set(v, [i]);
     }
-    for (const list of buckets.values()) {
-      if (list.length < 2 || list.length > MAX_BUCKET) continue;
-      for (const a of list) {
-        const m = shared[a]!;
-        for (const b of list) if (a !== b) m.set(b, (m.get(b) ?? 0) + 1);
-      }
-    }
+    for (const list of buckets.values()) addBucket(list, 0, list.length);
   }
   return shared.map((m, a) => {
     const top = [...m.entries()]

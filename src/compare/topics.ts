@@ -16,8 +16,12 @@ function occurrences(text: string, term: string): number {
 }
 
 export interface TopicMatcher {
-  (article: { title: string; text: string; tags: string[]; categories: string[] }): string[];
+  /** `foldedText`, when given, is `foldText(article.text)` computed ahead (see cache.ts). */
+  (article: { title: string; text: string; tags: string[]; categories: string[] }, foldedText?: string): string[];
 }
+
+/** The text as the topic terms are matched against it: Simplified, lower case. */
+export const foldText = fold;
 
 export function topicMatcher(topics: Topic[]): TopicMatcher {
   const prepared = topics.map((t) => {
@@ -30,9 +34,9 @@ export function topicMatcher(topics: Topic[]): TopicMatcher {
       terms: terms.filter((term) => !terms.some((o) => o !== term && term.includes(o))),
     };
   });
-  return (article) => {
+  return (article, foldedText) => {
     const title = fold(article.title);
-    const text = fold(article.text);
+    const text = foldedText ?? fold(article.text);
     const own = [...article.tags, ...article.categories].map(fold);
     return prepared
       .filter((t) => {

@@ -133,6 +133,8 @@ function detectLang(text: string): 'zh-Hans' | 'zh-Hant' {
   let cjk = 0;
   let changed = 0;
   const simplified = toSimplified(sample);
+  // Nothing to convert (most Simplified copy): no character changed.
+  if (simplified === sample) return 'zh-Hans';
   const a = Array.from(sample);
   const b = Array.from(simplified);
   for (let i = 0; i < a.length && i < b.length; i++) {

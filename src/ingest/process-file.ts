@@ -3,7 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Article } from '../schema/article.ts';
 import type { SummitEvent, Topic } from '../schema/content.ts';
 import { ingestBytes, InputError } from './article.ts';
-import { deriveForCompare, storeEntry, type CacheConfig, type Derived } from './cache.ts';
+import { deriveForCompare, storeEntry, type CacheConfig, type Derived, type PackedOutcome } from './cache.ts';
 import { DecodeError } from './decode.ts';
 
 /** No news article is this large; a file that is is an error, not a memory hazard. */
@@ -132,20 +132,29 @@ export async function ingestFile(job: FileJob, init: WorkerInit): Promise<FileOu
  * nothing about the file's content).
  */
 export function ingestFileSync(job: FileJob, init: WorkerInit, read?: Buffer): FileOutcome {
+  return ingestFileOrPacked(job, init, read).outcome;
+}
+
+/** ingestFileSync, with the outcome's cache entry bytes when it has one (see worker.ts). */
+export function ingestFileOrPacked(
+  job: FileJob,
+  init: WorkerInit,
+  read?: Buffer,
+): { outcome: FileOutcome; packed?: PackedOutcome } {
   const { index, path } = job;
   let bytes: Buffer;
   if (read) bytes = read;
   else {
     try {
       const result = readInput(job.fullPath);
-      if (!result.ok) return { index, path, ok: false, message: result.message, inputHash: null };
+      if (!result.ok) return { outcome: { index, path, ok: false, message: result.message, inputHash: null } };
       bytes = result.bytes;
     } catch (err) {
-      return { ...failure(index, path, err), inputHash: null };
+      return { outcome: { ...failure(index, path, err), inputHash: null } };
     }
   }
   const outcome = ingestRead(job, bytes, init);
-  if (!init.cache || !init.topics) return outcome;
+  if (!init.cache || !init.topics) return { outcome };
   return storeEntry(
     init.cache,
     bytes,

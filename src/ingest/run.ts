@@ -22,7 +22,17 @@ import { compareArticles } from '../compare/index.ts';
 import { loadContentConfig } from '../content/load.ts';
 import { articleJsonSchema, type Article, type ArticleSummary, type IngestReport } from '../schema/article.ts';
 import { INGEST_VERSION } from './article.ts';
-import { CACHE_FORMAT, cacheSalt, entryKey, loadEntry, sha256, type CacheConfig, type Derived } from './cache.ts';
+import {
+  CACHE_FORMAT,
+  cacheSalt,
+  entryKey,
+  loadEntry,
+  outcomeOf,
+  sha256,
+  type CacheConfig,
+  type Derived,
+  type PackedOutcome,
+} from './cache.ts';
 import { ingestFileSync, readInput, type FileJob, type FileOutcome, type WorkerInit } from './process-file.ts';
 import { walk } from './walk.ts';
 
@@ -80,6 +90,8 @@ const WORKER_URL = new URL('./worker-entry.js', import.meta.url);
 
 /** Fewer jobs than this run on the main thread: a worker's start-up would cost more. */
 const MIN_JOBS_FOR_WORKERS = 16;
+/** Jobs sent to a worker ahead of its answers. */
+const PREFETCH = 4;
 
 /**
  * Worker threads started ahead of their jobs, so that their start-up (loading the ingest
@@ -111,6 +123,9 @@ export class WorkerPool {
  * A worker that dies (out of memory, a crash in native code, an exit) costs only the file it
  * was reading: that file becomes an error and a fresh worker takes over the rest. Otherwise
  * one hostile file would fail the run, or leave it waiting for an answer that never comes.
+ * With `mainThreadToo`, the main thread takes jobs beside threads - 1 workers; a file that
+ * brings down a process then costs the run, as with one job (the ingest guards against
+ * what is known to do that: size, nesting depth, stack overflows become errors).
  * The outcomes come back in the order of `jobs`.
  */
 export async function runJobs(
@@ -120,6 +135,7 @@ export async function runJobs(
   onDone: () => void,
   workerUrl: URL = WORKER_URL,
   pool?: WorkerPool,
+  mainThreadToo = false,
 ): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = new Array(jobs.length);
   const position = new Map(jobs.map((job, i) => [job.index, i]));
@@ -130,24 +146,33 @@ export async function runJobs(
     }
     return outcomes;
   }
-  let next = 0;
+  // Jobs not yet handed out, and jobs given back by a worker that died.
+  const queue: FileJob[] = [...jobs];
   const runWorker = (): Promise<void> =>
     new Promise<void>((resolveWorker) => {
       const worker = pool ? pool.take() : new Worker(workerUrl, { workerData: init });
-      let current: FileJob | undefined;
+      // Sent and not answered yet. A worker holds a few jobs at a time so that it never
+      // waits for the main thread between two files (a round trip costs a scheduler slice
+      // when the cores are busy, which slowed two workers below one thread).
+      const outstanding: FileJob[] = [];
       let finished = false;
       let failure: Error | undefined;
       const feed = (): void => {
-        current = jobs[next++];
-        if (current) worker.postMessage(current);
-        else {
+        while (outstanding.length < PREFETCH && queue.length > 0) {
+          const job = queue.shift()!;
+          outstanding.push(job);
+          worker.postMessage(job);
+        }
+        if (outstanding.length === 0 && !finished) {
           finished = true;
           void worker.terminate();
         }
       };
-      worker.on('message', (outcome: FileOutcome) => {
+      worker.on('message', (reply: FileOutcome | PackedOutcome) => {
+        const outcome = 'packed' in reply ? unpack(reply) : reply;
         outcomes[position.get(outcome.index)!] = outcome;
-        current = undefined;
+        const at = outstanding.findIndex((j) => j.index === outcome.index);
+        if (at >= 0) outstanding.splice(at, 1);
         onDone();
         feed();
       });
@@ -156,7 +181,9 @@ export async function runJobs(
       });
       worker.on('exit', (code) => {
         if (finished) return resolveWorker();
-        const job = current;
+        // The oldest unanswered job is the one it was reading; the others go back.
+        const job = outstanding.shift();
+        queue.unshift(...outstanding.splice(0));
         if (job) {
           const why = failure ? failure.message : `exit code ${code}`;
           outcomes[position.get(job.index)!] = {
@@ -169,12 +196,43 @@ export async function runJobs(
         }
         // A worker that dies before its first job cannot be fixed by another one.
         if (!job && failure) return resolveWorker(Promise.reject(failure));
+        if (queue.length === 0) return resolveWorker();
         resolveWorker(runWorker());
       });
       feed();
     });
-  await Promise.all(Array.from({ length: Math.min(threads, jobs.length) }, runWorker));
+  // The main thread, when it takes part, reads files between its messages; it yields after
+  // each file so that the workers' answers and requests are handled without delay.
+  const local = async (): Promise<void> => {
+    while (queue.length > 0) {
+      const job = queue.shift()!;
+      outcomes[position.get(job.index)!] = ingestFileSync(job, init);
+      onDone();
+      await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+    }
+  };
+  const workers = Math.min(mainThreadToo ? threads - 1 : threads, jobs.length);
+  await Promise.all([...Array.from({ length: workers }, runWorker), ...(mainThreadToo ? [local()] : [])]);
   return outcomes;
+}
+
+/** An outcome sent as its cache entry's bytes (see worker.ts). */
+function unpack(reply: PackedOutcome): FileOutcome {
+  const outcome = outcomeOf(
+    Buffer.from(reply.packed.buffer, reply.packed.byteOffset, reply.packed.byteLength),
+    reply.index,
+    reply.path,
+  );
+  if (!outcome) {
+    // Cannot happen short of a bug: the bytes were made by encodeEntry a moment ago.
+    return {
+      index: reply.index,
+      path: reply.path,
+      ok: false,
+      message: 'internal error: an unreadable reply from a worker',
+    };
+  }
+  return { ...outcome, inputHash: reply.inputHash };
 }
 
 /** Makes ids unique: a second copy of the same text is a duplicate; different texts get a suffix. */
@@ -378,7 +436,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
   // that their start-up overlaps the hashing below.
   const pool =
     previous === null && threads > 1 && jobs.length >= MIN_JOBS_FOR_WORKERS
-      ? new WorkerPool(init, Math.min(threads, jobs.length))
+      ? new WorkerPool(init, Math.min(threads - 1, jobs.length))
       : undefined;
   try {
     // Read and hash every input. The digest covers everything the output depends on.
@@ -426,18 +484,24 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
         options.onProgress?.(++done, total);
       } else misses.push(job);
     }
-    const fresh = await runJobs(misses, init, threads, () => options.onProgress?.(++done, total), WORKER_URL, pool);
+    // The main thread ingests too, beside threads - 1 workers: on two cores, a second worker
+    // cost its start-up (about a second of loading modules) and left the main thread idle.
+    const fresh = await runJobs(
+      misses,
+      init,
+      threads,
+      () => options.onProgress?.(++done, total),
+      WORKER_URL,
+      pool,
+      true,
+    );
     for (const outcome of fresh) outcomes[outcome.index] = outcome;
 
     const derived = new Map<Article, Derived>();
     const keys = new Set<string>();
-    const texts = new Set<string>();
     for (const o of outcomes) {
       if (o.inputHash) keys.add(entryKey(cache, o.path, o.inputHash));
-      if (o.ok && o.derived) {
-        derived.set(o.article, o.derived);
-        texts.add(o.derived.textHash);
-      }
+      if (o.ok && o.derived) derived.set(o.article, o.derived);
     }
     const settled = settleIds(outcomes);
     const articles = settled.flatMap((o) => (o.ok ? [o.article] : []));
@@ -492,7 +556,6 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
 
     // The cache keeps what this run used, nothing else.
     removeUnused(join(cache.dir, 'entries'), keys);
-    removeUnused(join(cache.dir, 'prep'), texts);
     const state: RunState = {
       format: CACHE_FORMAT,
       ingest: INGEST_VERSION,

@@ -18,8 +18,10 @@ const convert: (s: string) => string = OpenCC.Converter({ from: 'tw', to: 'cn' }
 
 /**
  * Per UTF-16 code unit: bit 1 when it occurs in some dictionary key (a run must go to
- * opencc whole), bit 2 when some key starts with it. A run without any key's first
- * character cannot match anywhere, in any pass, so opencc would return it unchanged.
+ * opencc whole), bit 2 when some key starts with it. No match can start before a run's
+ * first key-starting character, in any pass (each pass is a greedy left-to-right longest
+ * match, and a pass only changes what it matches), so that part of the run stays as it is
+ * and a run without one is returned unchanged.
  */
 let inKey: Uint8Array | null = null;
 
@@ -76,26 +78,25 @@ function convertRun(run: string): string {
 export function toSimplified(text: string): string {
   const table = keyTable();
   let out = '';
-  let start = -1;
-  let starts = false;
+  // Where the run's first key-starting character is: what comes before it in the run
+  // starts no match in any pass, so it stays as it is and is left out of the run.
+  let first = -1;
   let copied = 0;
   for (let i = 0; i <= text.length; i++) {
     const kind = i < text.length ? table[text.charCodeAt(i)]! : 0;
     if (kind !== 0) {
-      if (start < 0) start = i;
-      if (kind & 2) starts = true;
+      if (kind & 2 && first < 0) first = i;
       continue;
     }
-    if (start >= 0 && starts) {
-      const run = text.slice(start, i);
+    if (first >= 0) {
+      const run = text.slice(first, i);
       const converted = convertRun(run);
       if (converted !== run) {
-        out += text.slice(copied, start) + converted;
+        out += text.slice(copied, first) + converted;
         copied = i;
       }
     }
-    start = -1;
-    starts = false;
+    first = -1;
   }
   return copied === 0 ? text : out + text.slice(copied);
 }
