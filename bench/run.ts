@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generate, generateOne } from './generate.ts';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' } } });
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '1000,10000' }, root: { type: 'string', default: 'bench/corpus' } },
+});
 const sizes = values.sizes.split(',').map(Number);
 
 interface StageResult {
@@ -42,7 +44,7 @@ const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
 const results: Array<Record<string, unknown>> = [];
 
 for (const n of sizes) {
-  const root = join('bench', 'corpus', String(n));
+  const root = join(values.root, String(n));
   process.stderr.write(`\n== ${n} articles: generating…\n`);
   const content = generate(n, join(root, 'content'));
   const archive = join(root, 'archive');

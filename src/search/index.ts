@@ -28,8 +28,8 @@ export interface SearchIndexOptions {
   site: SiteData;
   /** Reads an article's plain text. */
   readText: (id: string) => string;
-  /** What changes when an article's text does (its normalized file's signature). */
-  articleSignature: (id: string) => string;
+  /** What changes when an article's text does (the hash of its source file). */
+  articleSignature: (article: ArticleView) => string;
   /** The previous build's state, to skip shards that have not changed; null to build all. */
   previous: SearchState | null;
   /** Code and dependencies the index depends on: a change rebuilds every shard. */
@@ -185,7 +185,7 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
       articles
         .map(
           (a) =>
-            `${options.articleSignature(a.id)}|${JSON.stringify([a.path, a.title, a.lang, a.source.nameZh, a.local, a.published, eventTitle(a)])}`,
+            `${options.articleSignature(a)}|${JSON.stringify([a.path, a.title, a.lang, a.source.nameZh, a.local, a.published, eventTitle(a)])}`,
         )
         .join('\n'),
     );

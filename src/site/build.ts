@@ -4,15 +4,17 @@
  * re-ingests and rebuilds, and Eleventy's dev server reloads the browser.
  */
 import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { statSync, watch } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, statSync, watch } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Eleventy from '@11ty/eleventy';
 import { loadContentConfig } from '../content/load.ts';
 import { runIngest, type RunResult } from '../ingest/run.ts';
 import { buildSearchIndex, type SearchIndexResult, type SearchState } from '../search/index.ts';
 import { FIXED_PAGES, loadSiteData, readArticleText, setRenderScope } from './data.ts';
-import { fileSignature, hashTree, pageFingerprints, readState, type BuildState } from './plan.ts';
+import { hashTree, pageFingerprints, readState, type BuildState } from './plan.ts';
+import { INGEST_VERSION } from '../ingest/article.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Marks a folder as ours, so that a rebuild may empty it (and never a folder it did not make). */
@@ -119,23 +121,41 @@ function outputFile(outDir: string, url: string): string {
 }
 
 /**
- * Which site folder a state describes: its path and its marker file's identity, which every
- * build replaces. A folder restored from elsewhere, or rebuilt by another archive folder,
- * does not match, and gets a full build.
+ * What the site folder holds: every file's path and size (the marker aside), hashed. The
+ * state records it when a build ends; a folder that does not match it (half deleted, edited,
+ * made by another archive folder) gets a full build, while one restored from a cache of the
+ * same build (CI) still builds incrementally. Measured at 10k articles: ~0.3 s.
  */
-function markerSignature(markerPath: string, outDir: string): string {
+export function siteSignature(outDir: string): string {
+  const h = createHash('sha256');
+  let entries: string[] = [];
   try {
-    const s = statSync(markerPath);
-    return `${resolve(outDir)}|${s.ino}|${s.mtimeMs}`;
+    entries = readdirSync(outDir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && !(e.name === MARKER && e.parentPath === outDir))
+      .map((e) => join(e.parentPath, e.name))
+      .sort();
   } catch {
     return '';
   }
+  for (const file of entries) h.update(`${relative(outDir, file)}\0${statSync(file).size}\n`);
+  return h.digest('base64url');
+}
+
+/** Records what the site folder holds now, for the next build (see siteSignature). */
+async function sealSite(options: BuildOptions): Promise<void> {
+  const statePath = join(options.archiveDir, STATE);
+  const state = readState(statePath);
+  if (!state) return;
+  await writeFile(statePath, JSON.stringify({ ...state, site: siteSignature(options.outDir) }));
 }
 
 /** Everything that can change every page at once; see src/site/plan.ts. */
 async function buildKey(options: BuildOptions): Promise<string> {
   const config = await loadContentConfig(options.contentDir);
   return JSON.stringify({
+    // An article page shows the ingest's output, which only a new ingest version changes
+    // for the same source file (whose hash is in the page's data).
+    ingest: INGEST_VERSION,
     code: hashTree(ROOT, ['templates', 'public', '.eleventy.js', 'src/site', 'package-lock.json']),
     media: hashTree(resolve(options.contentDir), ['media/manifest.json']),
     config,
@@ -170,15 +190,19 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
 export async function renderSite(options: BuildOptions): Promise<RenderResult> {
   const config = await loadContentConfig(options.contentDir);
   const site = loadSiteData(resolve(options.archiveDir), config);
-  const signature = (id: string): string => fileSignature(join(options.archiveDir, 'articles', `${id}.json`));
-  const data = Object.fromEntries(site.articles.map((a) => [a.id, signature(a.id)]));
-  const fingerprints = pageFingerprints(site, (id) => data[id]!);
+  const fingerprints = pageFingerprints(site);
+  // An article's published JSON changes with its page's data (which holds its source file's
+  // hash, its reprint group and related articles): the page's fingerprint is its signature.
+  const data = Object.fromEntries(site.articles.map((a) => [a.id, fingerprints.get(a.path)!]));
   const key = await buildKey(options);
   const statePath = join(options.archiveDir, STATE);
   const markerPath = join(options.outDir, MARKER);
   const previous = options.full ? null : readState(statePath);
   const incremental =
-    previous !== null && previous.key === key && previous.site === markerSignature(markerPath, options.outDir);
+    previous !== null &&
+    previous.key === key &&
+    existsSync(markerPath) &&
+    previous.site === siteSignature(options.outDir);
 
   let dirty: Set<string> | null = null;
   let removed = 0;
@@ -205,11 +229,12 @@ export async function renderSite(options: BuildOptions): Promise<RenderResult> {
   await writeFile(markerPath, '');
   const state: BuildState = {
     key,
-    site: markerSignature(markerPath, options.outDir),
+    site: '',
     pages: Object.fromEntries(fingerprints),
     data,
   };
   await writeFile(statePath, JSON.stringify(state));
+  await sealSite(options);
   return {
     pages: fingerprints.size + FIXED_PAGES.length,
     rendered: Array.isArray(results) ? results.flat().length : 0,
@@ -236,13 +261,14 @@ export async function indexSite(options: BuildOptions): Promise<SearchIndexResul
     siteDir: options.outDir,
     site,
     readText: (id) => readArticleText(options.archiveDir, id),
-    articleSignature: (id) => fileSignature(join(options.archiveDir, 'articles', `${id}.json`)),
+    articleSignature: (article) => article.input.sha256,
     previous,
-    key: hashTree(ROOT, ['src/search', 'package-lock.json']),
+    key: `${INGEST_VERSION}|${hashTree(ROOT, ['src/search', 'package-lock.json'])}`,
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(options.searchShardMin !== undefined ? { shardMin: options.searchShardMin } : {}),
   });
   await writeFile(statePath, JSON.stringify(result.state));
+  await sealSite(options);
   return result;
 }
 

@@ -2,17 +2,17 @@
  * Incremental builds: which pages a build must render.
  *
  * Every paginated page gets a fingerprint, a hash of exactly the data its template shows
- * (for an article page, also the signature of its normalized file, whose body the page
- * shows). A build keeps the fingerprints of the pages it wrote; the next build renders only
+ * (for an article page, that data holds the hash of its source file, which with the ingest
+ * version settles the body it shows). A build keeps the fingerprints of the pages it wrote; the next build renders only
  * the pages whose fingerprint changed or that are new, deletes those that no longer exist,
  * and renders the few fixed pages (home, feeds, indexes) every time. Whatever can change
  * every page at once (templates, styles, the site code, dependencies, the content data
- * files, the image archive, the path prefix and site URL) goes into the build key: when the
+ * files, the image archive, the ingest version, the path prefix and site URL) goes into the build key: when the
  * key changes, the build is a full one.
  *
- * The state is kept in the archive folder, not in the published site, with the identity of
- * the site folder's marker file: a site folder that does not match it (restored, copied,
- * built by another archive folder, stopped half-way) gets a full build.
+ * The state is kept in the archive folder, not in the published site, with a signature of
+ * what the site folder held when the build ended (build.ts, siteSignature): a site folder
+ * that does not match it gets a full build.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -22,7 +22,7 @@ import type { SiteData } from './data.ts';
 export interface BuildState {
   /** Hash of everything that can change every page. */
   key: string;
-  /** The site folder it describes (see markerSignature in build.ts). */
+  /** What the site folder held when the build ended (siteSignature in build.ts). */
   site: string;
   /** Page URL → fingerprint of its data. */
   pages: Record<string, string>;
@@ -32,16 +32,6 @@ export interface BuildState {
 
 function hash(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('base64url').slice(0, 22);
-}
-
-/** Size and modification time: the ingest rewrites an article's file only when it changes. */
-export function fileSignature(path: string): string {
-  try {
-    const s = statSync(path);
-    return `${s.size}:${s.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
 }
 
 /** Hash of the files under each path (recursively), by relative name and content. */
@@ -69,9 +59,11 @@ export function hashTree(root: string, paths: string[]): string {
 }
 
 /** Fingerprint of every paginated page of the view model, by URL. */
-export function pageFingerprints(site: SiteData, articleSignature: (id: string) => string): Map<string, string> {
+export function pageFingerprints(site: SiteData): Map<string, string> {
   const out = new Map<string, string>();
-  for (const a of site.articles) out.set(a.path, hash(`${articleSignature(a.id)}\0${JSON.stringify(a)}`));
+  // The article's data holds its source file's hash (`input.sha256`): with the ingest version
+  // (in the build key) that settles its body.
+  for (const a of site.articles) out.set(a.path, hash(JSON.stringify(a)));
   for (const m of site.months) out.set(m.url, hash(JSON.stringify(m)));
   // A year page shows its months' calendars and counts, not their article lists.
   for (const y of site.years)
