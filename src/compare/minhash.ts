@@ -153,56 +153,35 @@ export function candidatePairs(signatures: Uint32Array[]): Array<[number, number
   const seen = new Set<number>();
   const pairs: Array<[number, number]> = [];
   const n = signatures.length;
-  const add = (a: number, b: number): void => {
-    const id = a * n + b;
-    if (seen.has(id)) return;
-    seen.add(id);
-    pairs.push([a, b]);
-  };
-  const sameBand = (a: number, b: number, band: number): boolean => {
-    for (let r = 0; r < ROWS; r++)
-      if (signatures[a]![band * ROWS + r] !== signatures[b]![band * ROWS + r]) return false;
-    return true;
-  };
-  // Per band, the articles sorted by a 32-bit hash of their band, packed with their index in
-  // one double (hash × 2^21 + index) for a typed-array sort: equal bands are neighbours, with
-  // no string key and no Map per band. Equal hashes are checked on the band itself.
-  const packed = n < 2 ** 21 ? new Float64Array(n) : null;
+  // A bucket whose members all shared a bucket in an earlier band adds no pair: copies of
+  // one text share every band, so their k² pairs were enumerated once per band (64 times),
+  // most of the comparison step's time on a corpus with many reprints.
+  const seenBuckets = new Set<string>();
   for (let band = 0; band < BANDS; band++) {
-    if (!packed) {
-      const buckets = new Map<string, number[]>();
-      for (let idx = 0; idx < n; idx++) {
-        const sig = signatures[idx]!;
-        let key = '';
-        for (let r = 0; r < ROWS; r++) key += sig[band * ROWS + r]!.toString(36) + ',';
-        const list = buckets.get(key);
-        if (list) list.push(idx);
-        else buckets.set(key, [idx]);
-      }
-      for (const list of buckets.values()) {
-        for (let x = 0; x < list.length; x++) for (let y = x + 1; y < list.length; y++) add(list[x]!, list[y]!);
-      }
-      continue;
-    }
+    const buckets = new Map<string, number[]>();
     for (let idx = 0; idx < n; idx++) {
       const sig = signatures[idx]!;
-      let h = 0x9747b28c;
-      for (let r = 0; r < ROWS; r++) h = fmix(h ^ sig[band * ROWS + r]!);
-      packed[idx] = h * 2 ** 21 + idx;
+      let key = '';
+      for (let r = 0; r < ROWS; r++) key += sig[band * ROWS + r]!.toString(36) + ',';
+      const list = buckets.get(key);
+      if (list) list.push(idx);
+      else buckets.set(key, [idx]);
     }
-    packed.sort();
-    let from = 0;
-    for (let j = 1; j <= n; j++) {
-      if (j < n && Math.floor(packed[j]! / 2 ** 21) === Math.floor(packed[from]! / 2 ** 21)) continue;
-      // Indexes come out in ascending order within a run of equal hashes.
-      for (let x = from; x < j; x++) {
-        const a = packed[x]! % 2 ** 21;
-        for (let y = x + 1; y < j; y++) {
-          const b = packed[y]! % 2 ** 21;
-          if (sameBand(a, b, band)) add(a, b);
+    for (const list of buckets.values()) {
+      if (list.length < 2) continue;
+      const members = list.join(',');
+      if (seenBuckets.has(members)) continue;
+      seenBuckets.add(members);
+      for (let x = 0; x < list.length; x++) {
+        for (let y = x + 1; y < list.length; y++) {
+          const a = list[x]!;
+          const b = list[y]!;
+          const id = a * n + b;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          pairs.push([a, b]);
         }
       }
-      from = j;
     }
   }
   return pairs;

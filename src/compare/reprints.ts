@@ -19,6 +19,40 @@ export function isReprint(o: Overlap, t: typeof THRESHOLDS = THRESHOLDS): boolea
   return o.jaccard >= t.jaccard || (o.containment >= t.containment && o.sizeRatio >= t.sizeRatio);
 }
 
+/**
+ * `isReprint(overlap(a, b))` without always finishing the intersection: the verdict is a
+ * monotone function of the intersection size (Jaccard and containment grow with it, the
+ * size ratio does not depend on it), so the merge stops as soon as the count reached so
+ * far already passes, or the count plus everything left could no longer pass. Most of the
+ * comparison step's time on a corpus with many reprints went into full intersections.
+ */
+export function reprintPair(a: Uint32Array, b: Uint32Array, t: typeof THRESHOLDS = THRESHOLDS): boolean {
+  if (a.length === 0 || b.length === 0) return isReprint({ jaccard: 0, containment: 0, sizeRatio: 0 }, t);
+  const min = Math.min(a.length, b.length);
+  const max = Math.max(a.length, b.length);
+  const sizeRatio = min / max;
+  const verdict = (inter: number): boolean =>
+    isReprint({ jaccard: inter / (a.length + b.length - inter), containment: inter / min, sizeRatio }, t);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    // Check every 64 steps: the verdict costs more than a step.
+    for (let step = 0; step < 64 && i < a.length && j < b.length; step++) {
+      if (a[i]! < b[j]!) i++;
+      else if (a[i]! > b[j]!) j++;
+      else {
+        n++;
+        i++;
+        j++;
+      }
+    }
+    if (verdict(n)) return true;
+    if (!verdict(n + Math.min(a.length - i, b.length - j))) return false;
+  }
+  return verdict(n);
+}
+
 export interface CompareInput {
   id: string;
   published: string;
@@ -45,6 +79,7 @@ export interface Grouping {
   /** By index: the group, or null for an article with no copy. */
   reprints: Array<Reprint | null>;
   candidates: number;
+  /** Candidate pairs checked and found to be copies (pairs already grouped are not checked). */
   verified: number;
 }
 
@@ -62,7 +97,11 @@ export function groupReprints(items: CompareInput[], prepared: Prepared = prepar
   for (const [a, b] of pairs) {
     // Texts too short to judge (a photo caption) are never grouped.
     if (sets[a]!.length < 20 || sets[b]!.length < 20) continue;
-    if (isReprint(overlap(sets[a]!, sets[b]!))) {
+    // Already in one group through other copies: the check could not change the groups
+    // (copies of one text make k² candidate pairs, and checking them all was most of the
+    // comparison step's time on a corpus with many reprints).
+    if (uf.find(a) === uf.find(b)) continue;
+    if (reprintPair(sets[a]!, sets[b]!)) {
       verified++;
       uf.union(a, b);
     }

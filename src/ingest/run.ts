@@ -76,7 +76,7 @@ export async function writeAtomic(path: string, data: string): Promise<void> {
 }
 
 /** writeAtomic without the thread-pool round trips (thousands of small files in a row). */
-export function writeAtomicSync(path: string, data: string): void {
+export function writeAtomicSync(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   writeFileSync(tmp, data);
   renameSync(tmp, path);
@@ -278,6 +278,7 @@ export function summaryOf(article: Article): ArticleSummary {
 // ---- The record of the last run: cache/run.json.
 
 interface OutputRecord {
+  /** sha256 of the content; for an article, its fingerprint (see fingerprintOf). */
   sha: string;
   size: number;
 }
@@ -333,32 +334,55 @@ function readIfExists(path: string): Buffer | null {
 }
 
 /**
- * Writes an output file unless it already holds exactly `data`: checked against the last
- * run's record (hash and size, and the file still at that size), or, without a record, by
- * reading the file. Returns whether the file was written.
+ * Writes an output file unless it already holds exactly that content, and returns its
+ * record and whether it was written. An article's file is judged by its fingerprint (what
+ * its content is made from): the same fingerprint as last run, and the file still at its
+ * size, means the same content, without serializing the article. Otherwise the content is
+ * made and compared with the file there, if any, so that an identical file keeps its mtime.
  */
 function writeIfChanged(
   outDir: string,
   file: string,
-  data: string,
+  make: () => string,
+  fingerprint: string | null,
   previous: RunState | null,
 ): OutputRecord & { written: boolean } {
-  const bytes = Buffer.from(data);
-  const record = { sha: sha256(bytes), size: bytes.length };
   const path = join(outDir, file);
   const before = previous?.outputs[file];
-  let same = false;
-  if (before && before.sha === record.sha && before.size === record.size) {
+  if (fingerprint !== null && before && before.sha === fingerprint) {
+    let size = -1;
     try {
-      same = statSync(path).size === record.size;
+      size = statSync(path).size;
     } catch {
-      same = false;
+      // Removed by hand: written again below.
     }
-  } else if (!before) {
-    same = readIfExists(path)?.equals(bytes) ?? false;
+    if (size === before.size) return { ...before, written: false };
   }
-  if (!same) writeAtomicSync(path, data);
+  const bytes = Buffer.from(make());
+  const record = { sha: fingerprint ?? sha256(bytes), size: bytes.length };
+  let same: boolean;
+  if (fingerprint === null && before) {
+    if (before.sha !== record.sha || before.size !== record.size) same = false;
+    else {
+      try {
+        same = statSync(path).size === record.size;
+      } catch {
+        same = false;
+      }
+    }
+  } else same = readIfExists(path)?.equals(bytes) ?? false;
+  if (!same) writeAtomicSync(path, bytes);
   return { ...record, written: !same };
+}
+
+/**
+ * What an article's output file is made from: its cache entry (the input, the ingest
+ * version and configuration) and what the run sets on top of it (id, warnings, topics,
+ * reprint group, related articles).
+ */
+function fingerprintOf(key: string, article: Article): string {
+  const { id, warnings, topics, reprint, related } = article;
+  return sha256(`${key}\0${JSON.stringify([id, warnings, topics, reprint, related])}`);
 }
 
 /** The current inputs of one file: its cache key, or why it could not be read. */
@@ -499,8 +523,11 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
 
     const derived = new Map<Article, Derived>();
     const keys = new Set<string>();
+    const keyOf = new Map<Article, string>();
     for (const o of outcomes) {
-      if (o.inputHash) keys.add(entryKey(cache, o.path, o.inputHash));
+      const key = o.inputHash ? entryKey(cache, o.path, o.inputHash) : null;
+      if (key) keys.add(key);
+      if (o.ok && key) keyOf.set(o.article, key);
       if (o.ok && o.derived) derived.set(o.article, o.derived);
     }
     const settled = settleIds(outcomes);
@@ -528,7 +555,14 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     for (const article of articles) {
       const file = `${article.id}.json`;
       keep.add(file);
-      const written = writeIfChanged(outDir, `articles/${file}`, stableJson(article), previous);
+      const key = keyOf.get(article);
+      const written = writeIfChanged(
+        outDir,
+        `articles/${file}`,
+        () => stableJson(article),
+        key ? fingerprintOf(key, article) : null,
+        previous,
+      );
       outputs[`articles/${file}`] = { sha: written.sha, size: written.size };
       if (written.written) (existing.has(file) ? changes.changed : changes.added).push(article.id);
     }
@@ -547,7 +581,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
       ['report.json', stableJson(report)],
       ['article.schema.json', schemaJson],
     ] as const) {
-      const written = writeIfChanged(outDir, file, data, previous);
+      const written = writeIfChanged(outDir, file, () => data, null, previous);
       outputs[file] = { sha: written.sha, size: written.size };
       if (file === 'index.json') changes.index = written.written;
       if (file === 'report.json') changes.report = written.written;
@@ -564,7 +598,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
       outputs,
     };
     mkdirSync(cache.dir, { recursive: true });
-    writeIfChanged(cache.dir, 'run.json', stableJson(state), null);
+    writeIfChanged(cache.dir, 'run.json', () => stableJson(state), null, null);
     return {
       report,
       articles,
