@@ -22,6 +22,8 @@ const MARKER = '.news-archive-build';
 /** The previous build's page fingerprints, in the archive folder (src/site/plan.ts). */
 const STATE = 'site-state.json';
 const SEARCH_STATE = 'search-state.json';
+/** Pages per Eleventy run (the fixed pages are rendered again in each, which is cheap). */
+const RENDER_BATCH = 5_000;
 
 export interface BuildOptions {
   contentDir: string;
@@ -36,12 +38,14 @@ export interface BuildOptions {
   full?: boolean;
   /** Archives smaller than this get a search index of one shard (tests lower it). */
   searchShardMin?: number;
+  /** Pages per Eleventy run (default RENDER_BATCH; tests lower it). */
+  renderBatch?: number;
 }
 
 export interface RenderResult {
   /** Every page of the site. */
   pages: number;
-  /** The pages this build wrote (all of them in a full build). */
+  /** The paginated pages this build wrote (all in a full build); the fixed pages are written every time. */
   rendered: number;
   /** Pages of the previous build deleted because they no longer exist. */
   removed: number;
@@ -204,10 +208,10 @@ export async function renderSite(options: BuildOptions): Promise<RenderResult> {
     existsSync(markerPath) &&
     previous.site === siteSignature(options.outDir);
 
-  let dirty: Set<string> | null = null;
+  let dirty: string[] = [...fingerprints.keys()];
   let removed = 0;
   if (incremental) {
-    dirty = new Set([...fingerprints].filter(([url, fp]) => previous.pages[url] !== fp).map(([url]) => url));
+    dirty = [...fingerprints].filter(([url, fp]) => previous.pages[url] !== fp).map(([url]) => url);
     for (const url of Object.keys(previous.pages)) {
       if (fingerprints.has(url)) continue;
       await rm(outputFile(options.outDir, url), { force: true });
@@ -218,12 +222,16 @@ export async function renderSite(options: BuildOptions): Promise<RenderResult> {
   }
   // The marker goes last: a build that stops half-way leaves a folder the next build redoes in full.
   await rm(markerPath, { force: true });
-  setRenderScope(dirty);
-  let results: unknown;
-  try {
-    results = await eleventy(options).write();
-  } finally {
-    setRenderScope(null);
+  // In batches, so that Eleventy's memory is bounded by the batch, not the archive: it
+  // keeps every page it renders in one run (measured: 1.7 GB for 10k articles in one run).
+  const batch = options.renderBatch ?? RENDER_BATCH;
+  for (let start = 0; start === 0 || start < dirty.length; start += batch) {
+    setRenderScope(new Set(dirty.slice(start, start + batch)));
+    try {
+      await eleventy(options).write();
+    } finally {
+      setRenderScope(null);
+    }
   }
   await publishData(options, data, incremental ? previous.data : null);
   await writeFile(markerPath, '');
@@ -237,7 +245,7 @@ export async function renderSite(options: BuildOptions): Promise<RenderResult> {
   await sealSite(options);
   return {
     pages: fingerprints.size + FIXED_PAGES.length,
-    rendered: Array.isArray(results) ? results.flat().length : 0,
+    rendered: dirty.length,
     removed,
     incremental,
   };
