@@ -48,29 +48,52 @@ function shiftDates(text: string, days: number): string {
 const bodyOf = (t: string): number => Math.max(t.lastIndexOf('\n------\n') + 8, t.lastIndexOf('\n---\n') + 5, 0);
 
 /**
- * Copy `round` of a text: one ideograph in four of the body replaced by another from the
- * same text, at deterministic places. Without it every copy of a source text is a
- * near-duplicate of the others, and at 10k articles each text would form a reprint group of
- * ~70 copies, which no real archive has; with it, copies share about a quarter of their
- * 5-character shingles, far below the reprint threshold, and the vocabulary stays Chinese.
- * Date characters, digits and summit words are kept, so that dates still parse.
+ * Copy `round` of a text: the sentences of its body replaced by sentences of the other texts
+ * of the corpus, chosen by `seed` (the file's number). Without it every copy of a source
+ * text is a near-duplicate of the others, and at 10k articles each text would form a reprint
+ * group of ~70 copies, which no real archive has; with it, about a third of the articles
+ * are in reprint groups (of at most 8 at 1k: the intended reprints, and texts made mostly of
+ * kept sentences), and every word is a real one (replacing single characters instead made
+ * up words, and doubled the search index). Markup and the sentences with dates or meeting
+ * words are kept, so that the file still parses, dates still resolve and reports still find
+ * their event.
  */
-function perturb(text: string, round: number): string {
-  if (round === 0) return text;
+function perturb(text: string, round: number, seed: number, donors: string[]): string {
+  if (round === 0 || donors.length === 0) return text;
   const start = bodyOf(text);
-  const chars = [...text.slice(start)];
-  const pool = chars.filter((c) => /\p{Script=Han}/u.test(c) && !KEEP.has(c));
-  if (pool.length === 0) return text;
-  for (let j = 0; j < chars.length; j++) {
-    const c = chars[j]!;
-    if (KEEP.has(c) || !/\p{Script=Han}/u.test(c)) continue;
-    const h = Math.imul(round + 1, 2654435761) ^ Math.imul(j + 1, 40503);
-    if ((h >>> 3) % 4 === 0) chars[j] = pool[(h >>> 5) % pool.length]!;
-  }
-  return text.slice(0, start) + chars.join('');
+  let j = 0;
+  // Text between tags only, so that the markup stays as it was.
+  const body = text
+    .slice(start)
+    .split(/(<[^>]*>)/)
+    .map((chunk, k) =>
+      k % 2 === 1
+        ? chunk
+        : chunk
+            .split('。')
+            .map((sentence) => {
+              const h = (Math.imul(seed + 1, 2654435761) ^ Math.imul(++j, 40503)) >>> 0;
+              return replaceable(sentence) ? donors[(h >>> 2) % donors.length]! : sentence;
+            })
+            .join('。'),
+    )
+    .join('');
+  return text.slice(0, start) + body;
 }
-// Also the words that link an article to its summit, so that undated reports still find their event.
-const KEEP = new Set([...'年月日时分秒点中美习近平拜登特朗普会晤谈峰视频']);
+
+const KEEP = /[年月日]|会晤|会谈|峰会/;
+const replaceable = (sentence: string): boolean => sentence.trim().length >= 2 && !KEEP.test(sentence);
+
+/** Every replaceable sentence of the corpus, in a fixed order. */
+function donorsOf(base: Array<{ text: string }>): string[] {
+  return base.flatMap(({ text }) =>
+    text
+      .slice(bodyOf(text))
+      .split(/<[^>]*>/)
+      .flatMap((chunk) => chunk.split('。'))
+      .filter(replaceable),
+  );
+}
 
 function vary(text: string, i: number): string {
   // A unique title and URL per copy, so that ids and slugs do not collide.
@@ -90,13 +113,15 @@ function vary(text: string, i: number): string {
  */
 export function generateOne(size: number, contentDir: string, newestFile: string): string {
   const text = readFileSync(join(contentDir, newestFile), 'utf8');
+  const donors = donorsOf(sources());
   const name = `new-${size}${newestFile.slice(newestFile.lastIndexOf('.'))}`;
-  writeFileSync(join(contentDir, 'articles', name), vary(perturb(shiftDates(text, 1), 1_000_000), size + 1));
+  writeFileSync(join(contentDir, 'articles', name), vary(perturb(shiftDates(text, 1), 1, size + 1, donors), size + 1));
   return name;
 }
 
 export function generate(size: number, outDir: string): string {
   const base = sources();
+  const donors = donorsOf(base);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(outDir, 'articles'), { recursive: true });
   for (const file of ['events.yaml', 'sources.yaml', 'site.yaml']) cpSync(join('content', file), join(outDir, file));
@@ -105,10 +130,10 @@ export function generate(size: number, outDir: string): string {
     const round = Math.floor(i / base.length);
     // Spread over about six years, deterministically.
     const days = ((i * 37) % 2190) - 1095;
-    let text = vary(perturb(shiftDates(source.text, days), round), i);
+    let text = vary(perturb(shiftDates(source.text, days), round, i, donors), i);
     if (i % 10 === 9) {
       // A reprint: the body of another file of the same round under this one's header.
-      const other = perturb(base[(i * 7) % base.length]!.text, round);
+      const other = perturb(base[(i * 7) % base.length]!.text, round, i - 9, donors);
       const keep = bodyOf(text);
       if (keep > 0) text = text.slice(0, keep) + other.slice(bodyOf(other));
     }
