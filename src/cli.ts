@@ -37,6 +37,8 @@ Build and serve options (and --content, --jobs, --quiet as above):
                       (default: /)
   --site-url URL      the site's public URL, for canonical links and feeds
                       (default: site.yaml's url)
+  --full              render every page and index every search shard, even when the
+                      last build allows an incremental one
   --port N            serve only: port of the local server (default: 8080)
 
 Images options (and --content, --quiet as above):
@@ -138,6 +140,7 @@ async function buildCommand(args: string[], serve: boolean): Promise<number> {
       'path-prefix': { type: 'string', default: '/' },
       'site-url': { type: 'string' },
       jobs: { type: 'string' },
+      full: { type: 'boolean', default: false },
       port: { type: 'string', default: '8080' },
       strict: { type: 'boolean', default: false },
     },
@@ -161,6 +164,7 @@ async function buildCommand(args: string[], serve: boolean): Promise<number> {
     archiveDir: values.archive,
     pathPrefix,
     ...(values['site-url'] ? { siteUrl: values['site-url'] } : {}),
+    ...(values.full ? { full: true } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
     ...(!values.quiet && process.stderr.isTTY === true ? { onProgress: progressBar(process.stderr) } : {}),
   };
