@@ -85,6 +85,7 @@ async function prepareOutDir(outDir: string): Promise<void> {
 function eleventy(options: BuildOptions): Eleventy {
   process.env['NEWS_ARCHIVE_DATA'] = resolve(options.archiveDir);
   process.env['NEWS_ARCHIVE_CONTENT'] = resolve(options.contentDir);
+  process.env['NEWS_ARCHIVE_PATH_PREFIX'] = options.pathPrefix;
   if (options.siteUrl) process.env['NEWS_ARCHIVE_SITE_URL'] = options.siteUrl;
   else delete process.env['NEWS_ARCHIVE_SITE_URL'];
   return new Eleventy(join(ROOT, 'templates'), resolve(options.outDir), {
