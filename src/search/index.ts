@@ -96,7 +96,7 @@ export const SHARD_MIN = 500;
 /** Earlier years are split, by a hash of the id, into shards of at most this many articles. */
 export const HISTORY_SHARD_MAX = 10_000;
 /** …and into two at least from this many, so that a full build uses two cores. */
-const HISTORY_SPLIT_MIN = 2_000;
+const HISTORY_SPLIT_MIN = 500;
 
 /**
  * The shard of each article, a function of the content alone: the newest month; the rest of
