@@ -13,7 +13,7 @@
  * change is not rewritten, so its mtime says when it last changed, and RunResult.changes
  * lists the articles added, rewritten and removed for the steps downstream.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -65,7 +65,11 @@ export interface RunResult {
   articles: Article[];
   ms: number;
   changes: IngestChanges;
-  /** Inputs whose outcome came from the cache, and inputs that were ingested. */
+  /**
+   * Inputs whose outcome came from the cache, and inputs that were ingested (files that
+   * could not be read count as neither); `unchanged` when nothing changed since the last
+   * run, so that nothing was parsed or written.
+   */
   cache: { hits: number; misses: number; unchanged: boolean };
 }
 
@@ -90,6 +94,13 @@ const WORKER_URL = new URL('./worker-entry.js', import.meta.url);
 
 /** Fewer jobs than this run on the main thread: a worker's start-up would cost more. */
 const MIN_JOBS_FOR_WORKERS = 16;
+/**
+ * With the default number of jobs, fewer files than this are ingested on the main thread
+ * alone: a worker's start-up (loading the ingest's modules through tsx, 1.5–3 s of CPU on
+ * this 2-core machine) costs more than it saves on a few hundred files, which is what an
+ * incremental run usually has. An explicit `jobs` is followed from MIN_JOBS_FOR_WORKERS.
+ */
+const WORKERS_PAY_FROM = 400;
 /** Jobs sent to a worker ahead of its answers. */
 const PREFETCH = 4;
 
@@ -456,10 +467,13 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
   const total = jobs.length + listing.rejected.length;
   let done = listing.rejected.length;
   options.onProgress?.(done, total);
-  // Without a record of a last run, most files will be ingested: start the workers now so
-  // that their start-up overlaps the hashing below.
+  // Without a cache, every file will be ingested: start the workers now so that their
+  // start-up overlaps the hashing below. (Otherwise they start once the misses are known.)
   const pool =
-    previous === null && threads > 1 && jobs.length >= MIN_JOBS_FOR_WORKERS
+    previous === null &&
+    !existsSync(join(cache.dir, 'entries')) &&
+    threads > 1 &&
+    jobs.length >= (options.jobs === undefined ? WORKERS_PAY_FROM : MIN_JOBS_FOR_WORKERS)
       ? new WorkerPool(init, Math.min(threads - 1, jobs.length))
       : undefined;
   try {
@@ -495,6 +509,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     // Outcomes from the cache; the rest is ingested.
     const outcomes: FileOutcome[] = new Array(jobs.length);
     const misses: FileJob[] = [];
+    let hits = 0;
     for (const [i, job] of jobs.entries()) {
       const p = probes[i]!;
       if ('error' in p) {
@@ -505,6 +520,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
       const hit = loadEntry(cache, p.key, i, job.path);
       if (hit) {
         outcomes[i] = { ...hit, inputHash: p.inputHash };
+        hits++;
         options.onProgress?.(++done, total);
       } else misses.push(job);
     }
@@ -513,7 +529,8 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     const fresh = await runJobs(
       misses,
       init,
-      threads,
+      // By default, workers only for a batch that repays their start-up.
+      options.jobs === undefined && misses.length < WORKERS_PAY_FROM && !pool ? 1 : threads,
       () => options.onProgress?.(++done, total),
       WORKER_URL,
       pool,
@@ -604,7 +621,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
       articles,
       ms: performance.now() - started,
       changes,
-      cache: { hits: jobs.length - misses.length, misses: misses.length, unchanged: false },
+      cache: { hits, misses: misses.length, unchanged: false },
     };
   } finally {
     await pool?.close();
