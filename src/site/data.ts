@@ -18,6 +18,8 @@ export const PAGE_SIZE = 50;
 /** Related articles: at most this many on the same event, then this many by similarity. */
 export const SAME_EVENT_MAX = 10;
 export const RELATED_MAX = 4;
+/** How many of an event's articles are looked at to find the SAME_EVENT_MAX to show. */
+const SAME_EVENT_SCAN = 500;
 /** An article's page lists at most this many copies of its text. */
 export const REPRINT_LIST_MAX = 20;
 /** The coverage chart's days around an event: from 3 days before to 7 after. */
@@ -257,9 +259,8 @@ function paginate(baseUrl: string, title: string, items: ListItem[]): ListingPag
  * in time. A wire story can be reprinted hundreds of times; listing every copy on every copy's
  * page would grow with the square of the group.
  */
-function groupWindow<T extends { id: string }>(oldestFirst: T[], self: { id: string }): T[] {
+function groupWindow<T extends { id: string }>(oldestFirst: T[], at: number): T[] {
   if (oldestFirst.length <= REPRINT_LIST_MAX) return oldestFirst;
-  const at = oldestFirst.findIndex((m) => m.id === self.id);
   const last = oldestFirst.length - (REPRINT_LIST_MAX - 1);
   const start = Math.max(1, Math.min(at - Math.floor(REPRINT_LIST_MAX / 2), last));
   return [oldestFirst[0]!, ...oldestFirst.slice(start, start + REPRINT_LIST_MAX - 1)];
@@ -448,11 +449,14 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
     groups.set(a.reprint.group, groups.get(a.reprint.group) ?? []);
     groups.get(a.reprint.group)!.push(a);
   }
+  // Each article's place in its group: a findIndex per article was quadratic in the group.
+  const groupPosition = new Map<string, number>();
+  for (const members of groups.values()) members.forEach((m, i) => groupPosition.set(m.id, i));
   for (const a of articles) {
     const members = a.reprint ? groups.get(a.reprint.group) : undefined;
     const original = a.reprint ? byId.get(a.reprint.original) : undefined;
     if (!members || members.length < 2 || !original) continue;
-    const listed = groupWindow(members, a);
+    const listed = groupWindow(members, groupPosition.get(a.id) ?? 0);
     a.reprintGroup = {
       isOriginal: original.id === a.id,
       original: refOf(original),
@@ -530,8 +534,11 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
     const seen = new Set<string>();
     const list: Array<ArticleRef & { kind: 'event' | 'text'; why: string }> = [];
     let similar = 0;
+    let scanned = 0;
     for (const o of a.event ? (byEvent.get(a.event) ?? []) : []) {
-      if (list.length >= SAME_EVENT_MAX) break;
+      // Bounded: when most of an event's coverage is copies of this article's own text, the
+      // scan would otherwise cross the whole event for every copy (quadratic at 100k).
+      if (list.length >= SAME_EVENT_MAX || ++scanned > SAME_EVENT_SCAN) break;
       if (own(o) || seen.has(o.id)) continue;
       seen.add(o.id);
       list.push({ ...refOf(o), kind: 'event', why: '同一会晤' });
