@@ -4,7 +4,7 @@
  * output sizes, and the time from adding one article to a finished rebuild. Prints a table
  * and writes bench/results.json. A benchmark, not a test: nothing in `npm test` uses it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -23,13 +23,57 @@ interface StageResult {
   [key: string]: number | string;
 }
 
-function stage(name: string, content: string, archive: string, site: string): StageResult {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/stage.ts', name, content, archive, site], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
+/** Resident memory of a process and all its descendants (Linux /proc), in KB; 0 elsewhere. */
+function treeRssKb(root: number): number {
+  let names: string[];
+  try {
+    names = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  } catch {
+    return 0;
+  }
+  const parent = new Map<number, number>();
+  const rss = new Map<number, number>();
+  for (const name of names) {
+    try {
+      const status = readFileSync(`/proc/${name}/status`, 'utf8');
+      parent.set(Number(name), Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0));
+      rss.set(Number(name), Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  let total = 0;
+  for (const [pid, kb] of rss) {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === root) {
+        total += kb;
+        break;
+      }
+    }
+  }
+  return total;
+}
+
+/**
+ * Runs one stage in its own process. Its peak memory is sampled every 100 ms over the whole
+ * process tree: Pagefind indexes in child processes of its own, whose memory the stage's
+ * own maxRSS does not include (at 10k articles they held several times the Node process).
+ */
+async function stage(name: string, content: string, archive: string, site: string): Promise<StageResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/stage.ts', name, content, archive, site], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return JSON.parse(out.trim().split('\n').pop()!) as StageResult;
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  let peakKb = 0;
+  const sampler = setInterval(() => (peakKb = Math.max(peakKb, treeRssKb(child.pid!))), 100);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`bench stage ${name} failed (exit code ${code})`);
+  const result = JSON.parse(out.trim().split('\n').pop()!) as StageResult;
+  // The sampled peak can miss a spike shorter than a sample; the stage's own maxRSS cannot.
+  result.maxRssMb = Math.max(result.maxRssMb, Math.round(peakKb / 1024));
+  return result;
 }
 
 function size(path: string): number {
@@ -52,12 +96,12 @@ for (const n of sizes) {
   // Cold: no ingest cache, no previous build.
   rmSync(archive, { recursive: true, force: true });
   rmSync(site, { recursive: true, force: true });
-  const cold = stage('ingest', content, archive, site);
-  const warm = stage('ingest', content, archive, site);
-  const baseline = stage('readability', content, archive, site);
-  const render = stage('render', content, archive, site);
-  const search = stage('search', content, archive, site);
-  const download = stage('search-download', content, archive, site);
+  const cold = await stage('ingest', content, archive, site);
+  const warm = await stage('ingest', content, archive, site);
+  const baseline = await stage('readability', content, archive, site);
+  const render = await stage('render', content, archive, site);
+  const search = await stage('search', content, archive, site);
+  const download = await stage('search-download', content, archive, site);
   // One new article, the next day's, then `news-archive build` as a maintainer runs it.
   const summaries = JSON.parse(readFileSync(join(archive, 'index.json'), 'utf8')) as Array<{
     published: string;
@@ -65,7 +109,7 @@ for (const n of sizes) {
   }>;
   const newest = summaries.reduce((a, b) => (b.published > a.published ? b : a));
   generateOne(n, content, newest.input.path);
-  const rebuild = stage('build', content, archive, site);
+  const rebuild = await stage('build', content, archive, site);
   const rebuildMs = rebuild.ms;
 
   const ingestRate = (cold.articles as number) / (cold.ms / 1000);
