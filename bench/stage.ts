@@ -21,7 +21,7 @@ if (stage === 'ingest') {
   const result = await runIngest({ contentDir, outDir: archiveDir, jobs: 1 });
   figures = { articles: result.report.articles };
 } else if (stage === 'build') {
-  // What `news-archive build` does, in one process: the "+1 article" rebuild.
+  // What `news-archive build` does, in one process: the full build, and the "+1 article" rebuild.
   const result = await runBuild(options);
   figures = {
     articles: result.ingest.report.articles,

@@ -21,13 +21,13 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ArticleView, SiteData } from '../site/data.ts';
-import { foldToSimplified, sharedFoldTable } from './fold.ts';
+import { sharedFoldTable } from './fold.ts';
 
 export interface SearchIndexOptions {
   siteDir: string;
   site: SiteData;
-  /** Reads an article's plain text. */
-  readText: (id: string) => string;
+  /** The path of an article's JSON file (its `text` is indexed). */
+  articleFile: (id: string) => string;
   /** What changes when an article's text does (the hash of its source file). */
   articleSignature: (article: ArticleView) => string;
   /** The previous build's state, to skip shards that have not changed; null to build all. */
@@ -35,6 +35,12 @@ export interface SearchIndexOptions {
   /** Code and dependencies the index depends on: a change rebuilds every shard. */
   key: string;
   jobs?: number;
+  /**
+   * Until this settles, index on one thread only: the build renders the pages meanwhile on
+   * the other core (Eleventy runs on one), and two Pagefind processes beside it would
+   * overcommit both the cores and the memory.
+   */
+  narrowUntil?: Promise<unknown>;
   /** Archives smaller than this get one shard (default SHARD_MIN). */
   shardMin?: number;
 }
@@ -67,8 +73,13 @@ function attr(value: string): string {
   return escapeHtml(value.replace(/[,:]/g, ' ').trim());
 }
 
-function recordHtml(article: ArticleView, text: string, eventTitle: string | null): string {
-  const folded = article.lang === 'zh-Hant' ? foldToSimplified(`${article.title}\n${text}`) : '';
+/**
+ * A record is a minimal HTML document (see the module comment); this is its head, up to the
+ * headline. The body, the article's paragraphs (and for a Traditional article its folded
+ * text), is added by the shard's worker thread, which reads the article file itself: the
+ * main thread is busy rendering pages meanwhile (see shard-worker.js).
+ */
+function recordHead(article: ArticleView, eventTitle: string | null): string {
   // One element per filter and meta value: Pagefind reads one `key:value` per attribute.
   const filters = [`outlet:${attr(article.source.nameZh)}`, `year:${article.local.year}`];
   if (eventTitle) filters.push(`event:${attr(eventTitle)}`);
@@ -76,19 +87,23 @@ function recordHtml(article: ArticleView, text: string, eventTitle: string | nul
   const tags =
     filters.map((f) => `<span data-pagefind-filter="${f}"></span>`).join('') +
     meta.map((m) => `<span data-pagefind-meta="${m}"></span>`).join('');
-  const paragraphs = text
-    .split('\n\n')
-    .map((p) => `<p>${escapeHtml(p)}</p>`)
-    .join('');
   return (
     `<!DOCTYPE html><html lang="zh-CN"><head><title>${escapeHtml(article.title)}</title></head>` +
     `<body data-pagefind-body data-pagefind-sort="date:${attr(article.published.replace(/:/g, ''))}">${tags}` +
     // The headline weighs the most there is: a reader who searches a name in a headline
     // wants that article first.
-    `<h1 data-pagefind-meta="title" data-pagefind-weight="10">${escapeHtml(article.title)}</h1>${paragraphs}` +
-    (folded ? `<div data-pagefind-weight="0.5">${escapeHtml(folded)}</div>` : '') +
-    `</body></html>`
+    `<h1 data-pagefind-meta="title" data-pagefind-weight="10">${escapeHtml(article.title)}</h1>`
   );
+}
+
+/** What a shard's worker needs to make one record (see shard-worker.js). */
+export interface RecordJob {
+  url: string;
+  head: string;
+  /** The article's JSON file, whose `text` is the record's body. */
+  file: string;
+  /** The headline, for a Traditional article whose folded text is indexed too; else null. */
+  foldTitle: string | null;
 }
 
 /** Below this many articles the index is one shard: it builds in seconds, and one index ranks best. */
@@ -142,39 +157,50 @@ export function shardOf(articles: ArticleView[], min = SHARD_MIN, max = SHARD_MA
   return shards;
 }
 
-/** Runs the shard jobs on worker threads, each with its own Pagefind service. */
-async function indexShards(
-  jobs: Array<{ outputPath: string; records: () => Array<{ url: string; content: string }> }>,
-  threads: number,
-): Promise<void> {
-  const workers = Array.from(
-    { length: Math.min(threads, jobs.length) },
-    () => new Worker(new URL('./shard-worker.js', import.meta.url)),
-  );
-  const ask = (worker: Worker, message: unknown): Promise<void> =>
+/** One shard to index: where Pagefind writes it, and its records. */
+export interface ShardJob {
+  outputPath: string;
+  records: RecordJob[];
+}
+
+/**
+ * Runs the shard jobs on worker threads, each with its own Pagefind service: one thread at
+ * first when `narrowUntil` is given, all of them once it settles. Every thread gets the
+ * whole list and takes the next job from a shared counter, so that no thread waits for the
+ * main thread between two shards (it may be rendering pages for seconds at a time).
+ */
+async function indexShards(jobs: ShardJob[], threads: number, narrowUntil?: Promise<unknown>): Promise<void> {
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const workers: Worker[] = [];
+  const start = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
-      worker.once('error', onError);
+      if (Atomics.load(next, 0) >= jobs.length) return resolve();
+      const worker = new Worker(new URL('./shard-worker.js', import.meta.url), {
+        workerData: { fold: sharedFoldTable(), jobs, next },
+      });
+      workers.push(worker);
+      worker.once('error', reject);
       worker.once('message', (reply: { ok: boolean; message?: string }) => {
-        worker.off('error', onError);
         if (reply.ok) resolve();
         else reject(new Error(reply.message));
       });
-      worker.postMessage(message);
     });
-  let next = 0;
+  const total = Math.min(threads, jobs.length);
+  const first = narrowUntil ? Math.min(1, total) : total;
   try {
-    await Promise.all(
-      workers.map(async (worker) => {
-        // A shard's records are made when a worker takes it, so that only the shards being
-        // indexed are in memory (all of them at once were ~200 MB at 10k articles).
-        for (let job = jobs[next++]; job; job = jobs[next++]) {
-          await ask(worker, { outputPath: job.outputPath, records: job.records() });
-        }
-      }),
-    );
+    const running = Array.from({ length: first }, start);
+    if (narrowUntil && total > first) {
+      running.push(
+        narrowUntil.then(
+          () => Promise.all(Array.from({ length: total - first }, start)),
+          () => undefined,
+        ) as Promise<void>,
+      );
+    }
+    await Promise.all(running);
   } finally {
-    await Promise.all(workers.map((w) => ask(w, { stop: true }).catch(() => undefined)));
+    // After a failure, a thread that starts late takes nothing.
+    Atomics.store(next, 0, jobs.length);
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
@@ -196,7 +222,7 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
   };
 
   const inputs = new Map<string, string>();
-  const jobs: Array<{ outputPath: string; records: () => Array<{ url: string; content: string }> }> = [];
+  const jobs: ShardJob[] = [];
   for (const [name, articles] of shards) {
     const records = hash(
       articles
@@ -212,12 +238,13 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
     await rm(join(root, name), { recursive: true, force: true });
     jobs.push({
       outputPath: join(root, name),
-      records: () =>
-        articles.map((a) => ({
-          // Site-relative: the search page's Pagefind adds the path prefix it is served under.
-          url: a.path,
-          content: recordHtml(a, options.readText(a.id), eventTitle(a)),
-        })),
+      records: articles.map((a) => ({
+        // Site-relative: the search page's Pagefind adds the path prefix it is served under.
+        url: a.path,
+        head: recordHead(a, eventTitle(a)),
+        file: options.articleFile(a.id),
+        foldTitle: a.lang === 'zh-Hant' ? a.title : null,
+      })),
     });
   }
   // Shards of an earlier build that no longer exist.
@@ -225,7 +252,7 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
     if (entry.isDirectory() && !shards.has(entry.name))
       await rm(join(root, entry.name), { recursive: true, force: true });
   }
-  await indexShards(jobs, options.jobs ?? Math.max(1, availableParallelism()));
+  await indexShards(jobs, options.jobs ?? Math.max(1, availableParallelism()), options.narrowUntil);
   await writeFile(join(root, 'shards.json'), JSON.stringify({ shards: [...shards.keys()] }));
   await writeFile(join(root, 'fold.json'), JSON.stringify(sharedFoldTable()));
   const state: SearchState = {

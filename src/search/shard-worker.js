@@ -1,28 +1,65 @@
-// Builds Pagefind bundles, one per message, in this thread's own Pagefind service: one
-// service indexes one thing at a time (measured: two indexes fed at once in one service take
-// as long as one after the other), so each worker thread brings a core of its own.
+// Builds Pagefind bundles, as many as it can take from the job list, in this thread's own
+// Pagefind service: one service indexes one thing at a time (measured: two indexes fed at
+// once in one service take as long as one after the other), so each worker thread brings a
+// core of its own.
+// It makes the records' bodies itself, from the article files, so that it never waits for
+// the main thread, which renders the pages meanwhile (a render step holds it for seconds).
 // Plain JavaScript: it needs nothing from the TypeScript code, and so no loader.
-import { parentPort } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
 import { close, createIndex } from 'pagefind';
 
-parentPort.on('message', async ({ outputPath, records, stop }) => {
-  if (stop) {
-    await close();
-    parentPort.postMessage({ ok: true });
-    return;
-  }
-  try {
+/** The fold table of src/search/fold.ts, applied as foldToSimplified applies it. */
+const fold = workerData?.fold ?? {};
+
+function escapeHtml(value) {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function foldToSimplified(text) {
+  let out = '';
+  for (const ch of text) out += fold[ch] ?? ch;
+  return out;
+}
+
+/** The record's HTML: its head (src/search/index.ts recordHead), then the article's text. */
+function recordHtml({ head, file, foldTitle }) {
+  const text = JSON.parse(readFileSync(file, 'utf8')).text;
+  const paragraphs = text
+    .split('\n\n')
+    .map((p) => `<p>${escapeHtml(p)}</p>`)
+    .join('');
+  const folded = foldTitle === null ? '' : foldToSimplified(`${foldTitle}\n${text}`);
+  return (
+    head + paragraphs + (folded ? `<div data-pagefind-weight="0.5">${escapeHtml(folded)}</div>` : '') + `</body></html>`
+  );
+}
+
+/** Indexes the shards of `workerData.jobs` whose turn it takes from the shared counter. */
+async function run() {
+  const { jobs, next } = workerData;
+  for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) {
+    const { outputPath, records } = jobs[i];
     const { index, errors } = await createIndex({ forceLanguage: 'zh' });
     if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
     for (const record of records) {
-      const added = await index.addHTMLFile(record);
+      const added = await index.addHTMLFile({ url: record.url, content: recordHtml(record) });
       if (added.errors.length > 0) throw new Error(`indexing ${record.url}: ${added.errors.join('; ')}`);
     }
     const written = await index.writeFiles({ outputPath });
     if (written.errors.length > 0) throw new Error(`writing ${outputPath}: ${written.errors.join('; ')}`);
     await index.deleteIndex();
-    parentPort.postMessage({ ok: true });
-  } catch (error) {
-    parentPort.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) });
   }
-});
+}
+
+// Pagefind's service is closed before the answer: the main thread ends this thread on it,
+// and a service left open would live on as long as the process.
+run()
+  .then(
+    () => ({ ok: true }),
+    (error) => ({ ok: false, message: error instanceof Error ? error.message : String(error) }),
+  )
+  .then(async (reply) => {
+    await close();
+    parentPort.postMessage(reply);
+  });

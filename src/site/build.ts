@@ -12,7 +12,7 @@ import Eleventy from '@11ty/eleventy';
 import { loadContentConfig } from '../content/load.ts';
 import { runIngest, type RunResult } from '../ingest/run.ts';
 import { buildSearchIndex, type SearchIndexResult, type SearchState } from '../search/index.ts';
-import { FIXED_PAGES, loadSiteData, readArticleText, setRenderScope } from './data.ts';
+import { FIXED_PAGES, loadSiteData, setRenderScope } from './data.ts';
 import { hashTree, pageFingerprints, readState, type BuildState } from './plan.ts';
 import { INGEST_VERSION } from '../ingest/article.ts';
 
@@ -23,7 +23,7 @@ const MARKER = '.news-archive-build';
 const STATE = 'site-state.json';
 const SEARCH_STATE = 'search-state.json';
 /** Pages per Eleventy run (the fixed pages are rendered again in each, which is cheap). */
-const RENDER_BATCH = 5_000;
+const RENDER_BATCH = 2_000;
 
 export interface BuildOptions {
   contentDir: string;
@@ -53,7 +53,8 @@ export interface RenderResult {
 }
 
 export interface BuildResult {
-  ingest: RunResult;
+  /** The ingest's figures, without its articles (the pages read them from the archive). */
+  ingest: Omit<RunResult, 'articles'>;
   search: SearchIndexResult;
   render: RenderResult;
   ms: number;
@@ -169,16 +170,34 @@ async function buildKey(options: BuildOptions): Promise<string> {
   });
 }
 
+/**
+ * The ingest's figures without its articles, which the build must not keep alive while it
+ * renders: the pages read them from the archive folder one at a time.
+ */
+function withoutArticles(ran: RunResult): BuildResult['ingest'] {
+  return { report: ran.report, ms: ran.ms, changes: ran.changes, cache: ran.cache };
+}
+
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
-  const ingest = await runIngest({
-    contentDir: options.contentDir,
-    outDir: options.archiveDir,
-    ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
-  const render = await renderSite(options);
-  const search = await indexSite(options);
+  const ingest = withoutArticles(
+    await runIngest({
+      contentDir: options.contentDir,
+      outDir: options.archiveDir,
+      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    }),
+  );
+  // The pages and the search index at once: Eleventy renders on one core while Pagefind
+  // indexes on the other, and on every core once the pages are written (in turn, the cores
+  // took ~1.4× as long at 10k articles). The index starts once the output folder is ready.
+  let folderReady!: () => void;
+  const ready = new Promise<void>((resolveReady) => (folderReady = resolveReady));
+  const rendering = renderSite(options, { onFolderReady: folderReady, seal: false });
+  await Promise.race([ready, rendering]);
+  const indexing = indexSite(options, { narrowUntil: rendering, seal: false });
+  const [render, search] = await Promise.all([rendering, indexing]);
+  await sealSite(options);
   return {
     ingest,
     search,
@@ -192,7 +211,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
  * build's state (src/site/plan.ts) matches the output folder and nothing site-wide changed,
  * only the pages whose data changed are rendered; the result is the same as a full build.
  */
-export async function renderSite(options: BuildOptions): Promise<RenderResult> {
+export async function renderSite(
+  options: BuildOptions,
+  steps: { onFolderReady?: () => void; seal?: boolean } = {},
+): Promise<RenderResult> {
   const config = await loadContentConfig(options.contentDir);
   const site = loadSiteData(resolve(options.archiveDir), config);
   const fingerprints = pageFingerprints(site);
@@ -223,6 +245,7 @@ export async function renderSite(options: BuildOptions): Promise<RenderResult> {
   }
   // The marker goes last: a build that stops half-way leaves a folder the next build redoes in full.
   await rm(markerPath, { force: true });
+  steps.onFolderReady?.();
   // In batches, so that Eleventy's memory is bounded by the batch, not the archive: it
   // keeps every page it renders in one run (measured: 1.7 GB for 10k articles in one run).
   const batch = options.renderBatch ?? RENDER_BATCH;
@@ -243,7 +266,7 @@ export async function renderSite(options: BuildOptions): Promise<RenderResult> {
     data,
   };
   await writeFile(statePath, JSON.stringify(state));
-  await sealSite(options);
+  if (steps.seal !== false) await sealSite(options);
   return {
     pages: fingerprints.size + FIXED_PAGES.length,
     rendered: dirty.length,
@@ -256,7 +279,10 @@ export async function renderSite(options: BuildOptions): Promise<RenderResult> {
  * The search index, from the same view model the pages were rendered from; only the shards
  * whose articles changed since the last build are indexed again (src/search/index.ts).
  */
-export async function indexSite(options: BuildOptions): Promise<SearchIndexResult> {
+export async function indexSite(
+  options: BuildOptions,
+  steps: { narrowUntil?: Promise<unknown>; seal?: boolean } = {},
+): Promise<SearchIndexResult> {
   const config = await loadContentConfig(options.contentDir);
   const site = loadSiteData(resolve(options.archiveDir), config);
   const statePath = join(options.archiveDir, SEARCH_STATE);
@@ -269,15 +295,16 @@ export async function indexSite(options: BuildOptions): Promise<SearchIndexResul
   const result = await buildSearchIndex({
     siteDir: options.outDir,
     site,
-    readText: (id) => readArticleText(options.archiveDir, id),
+    articleFile: (id) => join(resolve(options.archiveDir), 'articles', `${id}.json`),
     articleSignature: (article) => article.input.sha256,
     previous,
     key: `${INGEST_VERSION}|${hashTree(ROOT, ['src/search', 'package-lock.json'])}`,
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(options.searchShardMin !== undefined ? { shardMin: options.searchShardMin } : {}),
+    ...(steps.narrowUntil ? { narrowUntil: steps.narrowUntil } : {}),
   });
   await writeFile(statePath, JSON.stringify(result.state));
-  await sealSite(options);
+  if (steps.seal !== false) await sealSite(options);
   return result;
 }
 

@@ -710,12 +710,6 @@ export function readSummaries(archiveDir: string): ArticleSummary[] {
   return JSON.parse(readFileSync(join(archiveDir, 'index.json'), 'utf8')) as ArticleSummary[];
 }
 
-/** The plain text of an article, for the search index. */
-export function readArticleText(archiveDir: string, id: string): string {
-  const article = JSON.parse(readFileSync(join(archiveDir, 'articles', `${id}.json`), 'utf8')) as { text: string };
-  return article.text;
-}
-
 /** The sanitized body of an article, read when its page renders. */
 export function readArticleHtml(archiveDir: string, id: string): string {
   const article = JSON.parse(readFileSync(join(archiveDir, 'articles', `${id}.json`), 'utf8')) as { html: string };
