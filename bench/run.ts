@@ -12,7 +12,13 @@ import { parseArgs } from 'node:util';
 import { generate, generateOne } from './generate.ts';
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '1000,10000' }, root: { type: 'string', default: 'bench/corpus' } },
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    root: { type: 'string', default: 'bench/corpus' },
+    // Only the full build and the "+1 article" rebuild (the 100k run: the other stages
+    // would add most of an hour and say nothing the 10k run does not).
+    'build-only': { type: 'boolean', default: false },
+  },
 });
 const sizes = values.sizes.split(',').map(Number);
 
@@ -84,6 +90,17 @@ function size(path: string): number {
   return total;
 }
 
+/** One new article, the next day's, then `news-archive build` as a maintainer runs it. */
+async function oneMore(n: number, content: string, archive: string, site: string): Promise<StageResult> {
+  const summaries = JSON.parse(readFileSync(join(archive, 'index.json'), 'utf8')) as Array<{
+    published: string;
+    input: { path: string };
+  }>;
+  const newest = summaries.reduce((a, b) => (b.published > a.published ? b : a));
+  generateOne(n, content, newest.input.path);
+  return stage('build', content, archive, site);
+}
+
 const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
 const results: Array<Record<string, unknown>> = [];
 
@@ -96,6 +113,26 @@ for (const n of sizes) {
   // Cold: no ingest cache, no previous build.
   rmSync(archive, { recursive: true, force: true });
   rmSync(site, { recursive: true, force: true });
+  if (values['build-only']) {
+    const full = await stage('build', content, archive, site);
+    const rebuild = await oneMore(n, content, archive, site);
+    const row = {
+      articles: n,
+      date: new Date().toISOString(),
+      buildOnly: true,
+      fullBuildMs: full.ms,
+      rebuildOneNewMs: rebuild.ms,
+      rebuildPagesRendered: rebuild.rendered,
+      rebuildShardsIndexed: `${rebuild.shardsRebuilt}/${rebuild.shards}`,
+      peakRssMb: { fullBuild: full.maxRssMb, rebuild: rebuild.maxRssMb },
+      outputBytes: size(site),
+      searchIndexBytes: size(join(site, 'pagefind')),
+      pages: full.pages,
+    };
+    results.push(row);
+    process.stderr.write(`${JSON.stringify(row)}\n`);
+    continue;
+  }
   const cold = await stage('ingest', content, archive, site);
   const warm = await stage('ingest', content, archive, site);
   const baseline = await stage('readability', content, archive, site);
@@ -107,20 +144,14 @@ for (const n of sizes) {
   rmSync(archive, { recursive: true, force: true });
   rmSync(site, { recursive: true, force: true });
   const full = await stage('build', content, archive, site);
-  // One new article, the next day's, then `news-archive build` as a maintainer runs it.
-  const summaries = JSON.parse(readFileSync(join(archive, 'index.json'), 'utf8')) as Array<{
-    published: string;
-    input: { path: string };
-  }>;
-  const newest = summaries.reduce((a, b) => (b.published > a.published ? b : a));
-  generateOne(n, content, newest.input.path);
-  const rebuild = await stage('build', content, archive, site);
+  const rebuild = await oneMore(n, content, archive, site);
   const rebuildMs = rebuild.ms;
 
   const ingestRate = (cold.articles as number) / (cold.ms / 1000);
   const readabilityRate = (baseline.articles as number) / (baseline.ms / 1000);
   const row = {
     articles: n,
+    date: new Date().toISOString(),
     ingestColdPerSec: Math.round(ingestRate),
     ingestWarmPerSec: Math.round((warm.articles as number) / (warm.ms / 1000)),
     readabilityPerSec: Math.round(readabilityRate),
@@ -142,6 +173,7 @@ for (const n of sizes) {
       readability: baseline.maxRssMb,
     },
     searchQueryBytes: download.bytes,
+    searchQueryWireBytes: download.wireBytes,
     searchQueryRequests: download.requests,
     outputBytes: size(site),
     searchIndexBytes: size(join(site, 'pagefind')),
@@ -158,10 +190,14 @@ function script(file: string, args: string[]): string {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 }
-process.stderr.write('\n== image step on a fixed sample…\n');
-const images = script('scripts/bench-images.ts', []);
-process.stderr.write('\n== reprint grouping…\n');
-const grouping = script('scripts/bench-compare.ts', sizes.map(String));
+let extra = '';
+if (!values['build-only']) {
+  process.stderr.write('\n== image step on a fixed sample…\n');
+  const images = script('scripts/bench-images.ts', []);
+  process.stderr.write('\n== reprint grouping…\n');
+  const grouping = script('scripts/bench-compare.ts', sizes.map(String));
+  extra = `\nImage step (fixed sample):\n${images}\nReprint grouping:\n${grouping}`;
+}
 
 const machine = {
   cpus: cpus().length,
@@ -169,11 +205,23 @@ const machine = {
   memoryGb: Math.round(totalmem() / 2 ** 30),
   node: process.version,
 };
-mkdirSync('bench', { recursive: true });
-writeFileSync(
-  'bench/results.json',
-  JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2) + '\n',
+// The rows of this run replace those of the same size and kind; the others are kept, each
+// with its date, so that a 100k build-only run adds to the 1k and 10k figures.
+const RESULTS = 'bench/results.json';
+let kept: Array<Record<string, unknown>> = [];
+try {
+  kept = (JSON.parse(readFileSync(RESULTS, 'utf8')) as { results: Array<Record<string, unknown>> }).results;
+} catch {
+  kept = [];
+}
+const same = (a: Record<string, unknown>, b: Record<string, unknown>): boolean =>
+  a['articles'] === b['articles'] && !!a['buildOnly'] === !!b['buildOnly'];
+const merged = [...kept.filter((k) => !results.some((r) => same(r, k))), ...results].sort(
+  (a, b) =>
+    (a['articles'] as number) - (b['articles'] as number) || (a['buildOnly'] ? 1 : 0) - (b['buildOnly'] ? 1 : 0),
 );
+mkdirSync('bench', { recursive: true });
+writeFileSync(RESULTS, JSON.stringify({ machine, results: merged }, null, 2) + '\n');
 
 const header = [
   'articles',
@@ -188,27 +236,28 @@ const header = [
   'peak MB (ingest/render/search/full)',
   'output',
   'search index',
-  'query download',
+  'query download (wire)',
 ];
-const rows = results.map((r) => {
-  const p = r['peakRssMb'] as Record<string, number>;
+const secs = (ms: unknown): string => (typeof ms === 'number' ? (ms / 1000).toFixed(1) : '–');
+const show = (v: unknown, unit = ''): string => (v === undefined ? '–' : `${String(v)}${unit}`);
+const kb = (bytes: unknown): string => (typeof bytes === 'number' ? `${Math.round(bytes / 1024)} KB` : '–');
+const rows = merged.map((r) => {
+  const p = r['peakRssMb'] as Record<string, number | undefined>;
   return [
-    r['articles'],
-    r['ingestColdPerSec'],
-    r['ingestWarmPerSec'],
-    r['readabilityPerSec'],
-    `${r['ingestVsReadability']}×`,
-    ((r['renderMs'] as number) / 1000).toFixed(1),
-    ((r['searchMs'] as number) / 1000).toFixed(1),
-    ((r['fullBuildMs'] as number) / 1000).toFixed(1),
-    ((r['rebuildOneNewMs'] as number) / 1000).toFixed(1),
-    `${p['ingest']}/${p['render']}/${p['search']}/${p['fullBuild']}`,
+    show(r['articles']),
+    show(r['ingestColdPerSec']),
+    show(r['ingestWarmPerSec']),
+    show(r['readabilityPerSec']),
+    show(r['ingestVsReadability'], '×'),
+    secs(r['renderMs']),
+    secs(r['searchMs']),
+    secs(r['fullBuildMs']),
+    secs(r['rebuildOneNewMs']),
+    [p['ingest'], p['render'], p['search'], p['fullBuild']].map((v) => show(v)).join('/'),
     mb(r['outputBytes'] as number),
     mb(r['searchIndexBytes'] as number),
-    `${Math.round((r['searchQueryBytes'] as number) / 1024)} KB`,
-  ].map(String);
+    r['searchQueryBytes'] === undefined ? '–' : `${kb(r['searchQueryBytes'])} (${kb(r['searchQueryWireBytes'])})`,
+  ];
 });
 const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
-process.stdout.write(
-  `\n${table}\n\nImage step (fixed sample):\n${images}\nReprint grouping:\n${grouping}\nmachine: ${JSON.stringify(machine)}\nwritten: bench/results.json\n`,
-);
+process.stdout.write(`\n${table}\n${extra}\nmachine: ${JSON.stringify(machine)}\nwritten: ${RESULTS}\n`);

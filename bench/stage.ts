@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { runIngest } from '../src/ingest/run.ts';
 import { parseSource } from '../src/ingest/formats/index.ts';
 import { indexSite, renderSite, runBuild } from '../src/site/build.ts';
@@ -40,11 +41,16 @@ if (stage === 'ingest') {
   const browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS });
   const page = await browser.newPage();
   let bytes = 0;
+  // What crosses the wire from a server that compresses text, as GitHub Pages does (gzip);
+  // Pagefind's index files and WebAssembly are compressed already and served as they are.
+  let wireBytes = 0;
   let requests = 0;
   page.on('response', (response) => {
+    const type = response.headers()['content-type'] ?? '';
     void response.body().then(
       (body) => {
         bytes += body.length;
+        wireBytes += /text|javascript|json|svg/.test(type) ? gzipSync(body).length : body.length;
         requests++;
       },
       () => undefined,
@@ -56,7 +62,7 @@ if (stage === 'ingest') {
     return !!status && /找到|没有/.test(status.textContent ?? '');
   });
   await page.waitForTimeout(500);
-  figures = { bytes, requests };
+  figures = { bytes, wireBytes, requests };
   await browser.close();
   server.close();
 } else if (stage === 'readability') {
