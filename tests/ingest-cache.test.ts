@@ -5,7 +5,7 @@
  * unchanged output files are not rewritten; RunResult.changes names what changed.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -177,6 +177,27 @@ describe('ingest cache', () => {
     assert.equal(restored.changes.index, true);
     assertSameOutput(await outputFiles(out), expected.files);
   });
+
+  test(
+    'an article whose cache entry could not be written is written whole all the same',
+    { timeout: 300_000 },
+    async () => {
+      // The run holds articles without their bodies and reads each body back from its cache
+      // entry when it writes the file; with no entries (a full disk, here a file in the way of
+      // the folder), it must read the article again from its source file.
+      const expected = await coldOutput();
+      for (const jobs of [1, 2]) {
+        const out = await mkdtemp(join(work, `no-entries-${jobs}-`));
+        await mkdir(join(out, 'cache'), { recursive: true });
+        await writeFile(join(out, 'cache', 'entries'), 'not a folder');
+        const result = await runIngest({ contentDir: content, outDir: out, jobs });
+        assert.equal(result.report.articles, expected.result.report.articles);
+        assertSameOutput(await outputFiles(out), expected.files);
+        assert.equal(result.articles.length, expected.result.articles.length);
+        assert.ok(result.articles.every((a) => a.html.length > 0 || a.text.length === 0));
+      }
+    },
+  );
 
   test('a change to the content configuration invalidates the cache', { timeout: 300_000 }, async () => {
     const out = join(work, 'config');

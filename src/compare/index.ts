@@ -3,7 +3,7 @@
  * from the vocabulary, reprint groups, and the most similar other articles. Everything here
  * depends only on the set of articles (never on the input order), so the output is stable.
  */
-import type { Article } from '../schema/article.ts';
+import type { ArticleSummary } from '../schema/article.ts';
 import type { Topic } from '../schema/content.ts';
 import { groupReprints, prepare, type Prepared } from './reprints.ts';
 import { similarArticles } from './related.ts';
@@ -14,6 +14,13 @@ export { topicMatcher } from './topics.ts';
 
 export const RELATED_KEEP = 8;
 
+function withText<T extends Comparable>(article: T): T & { text: string } {
+  if (typeof article.text !== 'string') {
+    throw new Error(`compareArticles: ${article.id} has neither its text nor data computed ahead`);
+  }
+  return article as T & { text: string };
+}
+
 /** Per-article data computed ahead (in the ingest's worker threads, or from its cache). */
 export interface Precomputed {
   topics: string[];
@@ -21,15 +28,21 @@ export interface Precomputed {
   signature: Uint32Array;
 }
 
-export function compareArticles(
-  articles: Article[],
-  options: { topics: Topic[]; precomputed?: (article: Article) => Precomputed | undefined },
+/**
+ * An article as the comparison step reads it: its text is needed only where nothing was
+ * computed ahead (the ingest holds articles without their bodies, see src/ingest/run.ts).
+ */
+export type Comparable = ArticleSummary & { text?: string };
+
+export function compareArticles<T extends Comparable>(
+  articles: T[],
+  options: { topics: Topic[]; precomputed?: (article: T) => Precomputed | undefined },
 ): void {
   const match = topicMatcher(options.topics);
   // Work in id order so that ties resolve the same way whatever the order of the input.
   const order = [...articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const ahead = order.map((a) => options.precomputed?.(a));
-  const missing = order.filter((_, i) => !ahead[i]);
+  const missing = order.filter((_, i) => !ahead[i]).map(withText);
   const fresh = prepare(missing);
   let next = 0;
   const prepared: Prepared = { sets: [], signatures: [] };
@@ -50,7 +63,7 @@ export function compareArticles(
     return g !== null && g === groupOf(b);
   });
   order.forEach((article, i) => {
-    article.topics = ahead[i]?.topics ?? match(article);
+    article.topics = ahead[i]?.topics ?? match(withText(article));
     article.reprint = reprints[i] ?? null;
     article.related = similar[i]!.map((s) => ({
       id: order[s.index]!.id,

@@ -83,14 +83,25 @@ export interface Grouping {
   verified: number;
 }
 
-function earlier(a: CompareInput, b: CompareInput): boolean {
+function earlier(a: Omit<CompareInput, 'text'>, b: Omit<CompareInput, 'text'>): boolean {
   const ta = Date.parse(a.published);
   const tb = Date.parse(b.published);
   return ta !== tb ? ta < tb : a.id < b.id;
 }
 
-export function groupReprints(items: CompareInput[], prepared: Prepared = prepare(items)): Grouping {
-  const { sets, signatures } = prepared;
+/** `prepared` may be left out when every item has its text. */
+export function groupReprints(
+  items: ReadonlyArray<Omit<CompareInput, 'text'> & { text?: string }>,
+  prepared?: Prepared,
+): Grouping {
+  const { sets, signatures } =
+    prepared ??
+    prepare(
+      items.map((item) => {
+        if (typeof item.text !== 'string') throw new Error(`groupReprints: ${item.id} has no text`);
+        return { text: item.text };
+      }),
+    );
   const uf = new UnionFind(items.length);
   const pairs = candidatePairs(signatures);
   let verified = 0;
