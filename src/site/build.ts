@@ -189,8 +189,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     }),
   );
   // The pages and the search index at once: Eleventy renders on one core while Pagefind
-  // indexes on the other, and on every core once the pages are written (in turn, the cores
-  // took ~1.4× as long at 10k articles). The index starts once the output folder is ready.
+  // indexes on the other, and on every core once the pages are written (one after the
+  // other, a core was idle for the whole render). The index starts once the output folder
+  // is ready.
   let folderReady!: () => void;
   const ready = new Promise<void>((resolveReady) => (folderReady = resolveReady));
   const rendering = renderSite(options, { onFolderReady: folderReady, seal: false });
