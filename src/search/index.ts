@@ -25,7 +25,8 @@ import { sharedFoldTable } from './fold.ts';
 
 export interface SearchIndexOptions {
   siteDir: string;
-  site: SiteData;
+  /** The view model; called once, and not kept (see planIndex). */
+  site: () => SiteData;
   /** The path of an article's JSON file (its `text` is indexed). */
   articleFile: (id: string) => string;
   /** What changes when an article's text does (the hash of its source file). */
@@ -113,8 +114,10 @@ export const SHARD_MIN = 500;
  * with the size of an index (measured here, one process, Chinese articles: 1,000 in 2.9 s
  * and 0.6 GB, 2,500 in 6.6 s and 1.4 GB, 5,000 in 28 s and 3.3 GB), so bounded shards keep
  * a build linear in the archive and its memory flat: two shards at a time, one per core.
+ * Each shard costs a reader ~65 KB per query, so they are as large as the build's memory
+ * allows (a 10k build peaked at 2.3 GB with shards of 1,000, 1.9 GB with 800).
  */
-export const SHARD_MAX = 1_000;
+export const SHARD_MAX = 800;
 
 /**
  * The shard of each article, a function of the content alone: the newest month; the rest of
@@ -205,13 +208,59 @@ async function indexShards(jobs: ShardJob[], threads: number, narrowUntil?: Prom
   }
 }
 
+/** What a build indexes: the shards, in order, with their inputs' hashes, and the jobs to run. */
+interface SearchPlan {
+  pages: number;
+  shards: string[];
+  /** Shard name → hash of its records' inputs. */
+  inputs: Map<string, string>;
+  jobs: Array<{ name: string; job: ShardJob }>;
+}
+
+/**
+ * The shards and their records, from the view model. Only strings come out of it, so that
+ * the view model can be let go while Pagefind works (it was ~0.3 GB at 10k articles).
+ */
+function planIndex(site: SiteData, options: SearchIndexOptions, root: string): SearchPlan {
+  const events = new Map(site.events.map((e) => [e.id, e.titleZh]));
+  const eventTitle = (a: ArticleView): string | null => (a.event ? (events.get(a.event) ?? null) : null);
+  const shards = shardOf(site.articles, options.shardMin);
+  const inputs = new Map<string, string>();
+  const jobs: SearchPlan['jobs'] = [];
+  for (const [name, articles] of shards) {
+    inputs.set(
+      name,
+      hash(
+        articles
+          .map(
+            (a) =>
+              `${options.articleSignature(a)}|${JSON.stringify([a.path, a.title, a.lang, a.source.nameZh, a.local, a.published, eventTitle(a)])}`,
+          )
+          .join('\n'),
+      ),
+    );
+    jobs.push({
+      name,
+      job: {
+        outputPath: join(root, name),
+        records: articles.map((a) => ({
+          // Site-relative: the search page's Pagefind adds the path prefix it is served under.
+          url: a.path,
+          head: recordHead(a, eventTitle(a)),
+          file: options.articleFile(a.id),
+          foldTitle: a.lang === 'zh-Hant' ? a.title : null,
+        })),
+      },
+    });
+  }
+  return { pages: site.articles.length, shards: [...shards.keys()], inputs, jobs };
+}
+
 export async function buildSearchIndex(options: SearchIndexOptions): Promise<SearchIndexResult> {
   const started = performance.now();
   const root = join(options.siteDir, 'pagefind');
   await mkdir(root, { recursive: true });
-  const events = new Map(options.site.events.map((e) => [e.id, e.titleZh]));
-  const eventTitle = (a: ArticleView): string | null => (a.event ? (events.get(a.event) ?? null) : null);
-  const shards = shardOf(options.site.articles, options.shardMin);
+  const plan = planIndex(options.site(), options, root);
   const previous = options.previous?.key === options.key ? options.previous.shards : {};
   const entryHash = (name: string): string => {
     try {
@@ -220,49 +269,32 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
       return '';
     }
   };
-
-  const inputs = new Map<string, string>();
   const jobs: ShardJob[] = [];
-  for (const [name, articles] of shards) {
-    const records = hash(
-      articles
-        .map(
-          (a) =>
-            `${options.articleSignature(a)}|${JSON.stringify([a.path, a.title, a.lang, a.source.nameZh, a.local, a.published, eventTitle(a)])}`,
-        )
-        .join('\n'),
-    );
-    inputs.set(name, records);
+  for (const { name, job } of plan.jobs) {
     const before = previous[name];
+    const records = plan.inputs.get(name)!;
     if (before && before.records === records && before.entry !== '' && before.entry === entryHash(name)) continue;
     await rm(join(root, name), { recursive: true, force: true });
-    jobs.push({
-      outputPath: join(root, name),
-      records: articles.map((a) => ({
-        // Site-relative: the search page's Pagefind adds the path prefix it is served under.
-        url: a.path,
-        head: recordHead(a, eventTitle(a)),
-        file: options.articleFile(a.id),
-        foldTitle: a.lang === 'zh-Hant' ? a.title : null,
-      })),
-    });
+    jobs.push(job);
   }
+  plan.jobs = [];
   // Shards of an earlier build that no longer exist.
+  const names = new Set(plan.shards);
   for (const entry of await readdir(root, { withFileTypes: true })) {
-    if (entry.isDirectory() && !shards.has(entry.name))
+    if (entry.isDirectory() && !names.has(entry.name))
       await rm(join(root, entry.name), { recursive: true, force: true });
   }
   await indexShards(jobs, options.jobs ?? Math.max(1, availableParallelism()), options.narrowUntil);
-  await writeFile(join(root, 'shards.json'), JSON.stringify({ shards: [...shards.keys()] }));
+  await writeFile(join(root, 'shards.json'), JSON.stringify({ shards: plan.shards }));
   await writeFile(join(root, 'fold.json'), JSON.stringify(sharedFoldTable()));
   const state: SearchState = {
     key: options.key,
-    shards: Object.fromEntries([...inputs].map(([name, records]) => [name, { records, entry: entryHash(name) }])),
+    shards: Object.fromEntries([...plan.inputs].map(([name, records]) => [name, { records, entry: entryHash(name) }])),
   };
   return {
-    pages: options.site.articles.length,
+    pages: plan.pages,
     ms: performance.now() - started,
-    shards: shards.size,
+    shards: plan.shards.length,
     rebuilt: jobs.length,
     state,
   };

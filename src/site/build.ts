@@ -12,7 +12,7 @@ import Eleventy from '@11ty/eleventy';
 import { loadContentConfig } from '../content/load.ts';
 import { runIngest, type RunResult } from '../ingest/run.ts';
 import { buildSearchIndex, type SearchIndexResult, type SearchState } from '../search/index.ts';
-import { FIXED_PAGES, loadSiteData, setRenderScope } from './data.ts';
+import { FIXED_PAGES, forgetSiteData, loadSiteData, setRenderScope } from './data.ts';
 import { hashTree, pageFingerprints, readState, type BuildState } from './plan.ts';
 import { INGEST_VERSION } from '../ingest/article.ts';
 
@@ -197,6 +197,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const rendering = renderSite(options, { onFolderReady: folderReady, seal: false });
   await Promise.race([ready, rendering]);
   const indexing = indexSite(options, { narrowUntil: rendering, seal: false });
+  // The view model is let go once the pages are written and the index is planned: Pagefind's
+  // processes need the memory then.
+  void rendering.then(forgetSiteData, () => undefined);
   const [render, search] = await Promise.all([rendering, indexing]);
   await sealSite(options);
   return {
@@ -285,7 +288,6 @@ export async function indexSite(
   steps: { narrowUntil?: Promise<unknown>; seal?: boolean } = {},
 ): Promise<SearchIndexResult> {
   const config = await loadContentConfig(options.contentDir);
-  const site = loadSiteData(resolve(options.archiveDir), config);
   const statePath = join(options.archiveDir, SEARCH_STATE);
   let previous: SearchState | null = null;
   try {
@@ -295,7 +297,7 @@ export async function indexSite(
   }
   const result = await buildSearchIndex({
     siteDir: options.outDir,
-    site,
+    site: () => loadSiteData(resolve(options.archiveDir), config),
     articleFile: (id) => join(resolve(options.archiveDir), 'articles', `${id}.json`),
     articleSignature: (article) => article.input.sha256,
     previous,

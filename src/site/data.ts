@@ -706,6 +706,11 @@ export function loadSiteData(archiveDir: string, config: ContentConfig): SiteDat
   return memo.data;
 }
 
+/** Lets the view model go (a later loadSiteData builds it again). */
+export function forgetSiteData(): void {
+  memo = null;
+}
+
 export function readSummaries(archiveDir: string): ArticleSummary[] {
   return JSON.parse(readFileSync(join(archiveDir, 'index.json'), 'utf8')) as ArticleSummary[];
 }
