@@ -183,6 +183,8 @@ async function indexShards(jobs: ShardJob[], threads: number, narrowUntil?: Prom
       });
       workers.push(worker);
       worker.once('error', reject);
+      // Settled already when it ends after its answer; otherwise the build must not wait forever.
+      worker.once('exit', (code) => reject(new Error(`a search index thread stopped (exit code ${code})`)));
       worker.once('message', (reply: { ok: boolean; message?: string }) => {
         if (reply.ok) resolve();
         else reject(new Error(reply.message));
