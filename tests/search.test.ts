@@ -121,13 +121,20 @@ function suite(label: string, shardMin: number | undefined): void {
       const { page, titles } = await searchPage('拜登');
       assert.ok(titles.length > 1);
       await page.getByLabel(/^联合早报（\d+）$/).check();
-      await page.waitForFunction(
-        (n) =>
-          (
-            globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }
-          ).document.querySelectorAll('#search-results li').length < n,
-        titles.length,
-      );
+      // The list is emptied when the new search starts and the status is written when its
+      // results are shown: waiting for fewer items alone raced the empty list.
+      await page.waitForFunction((n) => {
+        const doc = (
+          globalThis as unknown as {
+            document: {
+              querySelectorAll(s: string): { length: number };
+              getElementById(id: string): { textContent: string } | null;
+            };
+          }
+        ).document;
+        const items = doc.querySelectorAll('#search-results li').length;
+        return items > 0 && items < n && (doc.getElementById('search-status')?.textContent ?? '') !== '';
+      }, titles.length);
       const narrowed = await page.locator('#search-results h2 a').allTextContents();
       assert.deepEqual(narrowed, ['【G20】王毅谈习拜会：有利推动两国关系重回健康正轨']);
       assert.match(decodeURIComponent(page.url()), /\?q=拜登&outlet=联合早报$/);
