@@ -59,8 +59,8 @@ export interface IngestChanges {
 export interface RunResult {
   report: IngestReport;
   /**
-   * All articles, in input path order. When nothing changed since the last run, the run
-   * holds none of them in memory: they are read from the output folder on first access.
+   * All articles, in input path order. The run holds none of them whole in memory: they are
+   * read from the output folder on first access.
    */
   articles: Article[];
   ms: number;
@@ -279,7 +279,8 @@ function settleIds(outcomes: Held[]): Held[] {
     if (list.length < 2) continue;
     const seen = new Map<string, string>();
     for (const o of list) {
-      const textHash = o.derived?.textHash ?? sha256(o.article.text ?? '');
+      // Only an article with its comparison data is held without its text (see hold).
+      const textHash = o.derived?.textHash ?? sha256(o.article.text!);
       const first = seen.get(textHash);
       if (first !== undefined) {
         result[o.index] = {
