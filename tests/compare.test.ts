@@ -8,8 +8,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { compareArticles } from '../src/compare/index.ts';
-import { normalizeText, overlap, shingles } from '../src/compare/minhash.ts';
-import { THRESHOLDS, groupReprints, isReprint, type CompareInput } from '../src/compare/reprints.ts';
+import fc from 'fast-check';
+import { intersection, normalizeText, overlap, shingles } from '../src/compare/minhash.ts';
+import { THRESHOLDS, groupReprints, isReprint, reprintPair, type CompareInput } from '../src/compare/reprints.ts';
 import { topicMatcher } from '../src/compare/topics.ts';
 import { reprintOf, revisionOf, summaryOf, paragraphs } from '../src/compare/variants.ts';
 import { loadContentConfig } from '../src/content/load.ts';
@@ -285,5 +286,41 @@ describe('related articles', () => {
     const zaobao = out.find((a) => a.input.path.endsWith('zb-20200914-1084858.md'))!;
     assert.ok(out.find((a) => a.id === story.id)!.related.some((r) => r.id === zaobao.id));
     assert.equal(out.find((a) => a.id === 'dw-copy')!.reprint?.original, story.id);
+  });
+});
+
+describe('set arithmetic', () => {
+  const sortedSet = fc
+    .uniqueArray(fc.integer({ min: 0, max: 4000 }), { maxLength: 600 })
+    .map((values) => Uint32Array.from(values.sort((x, y) => x - y)));
+  it('intersection counts the common values, and reprintPair agrees with the full overlap', () => {
+    fc.assert(
+      fc.property(sortedSet, sortedSet, (a, b) => {
+        const inB = new Set(b);
+        const common = [...a].filter((v) => inB.has(v)).length;
+        assert.equal(intersection(a, b), common);
+        assert.equal(reprintPair(a, b), isReprint(overlap(a, b)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+  it('reprintPair agrees with the full overlap on near copies too', () => {
+    // b keeps most of a and adds a few values of its own: the verdicts that pass.
+    const nearCopy = fc
+      .tuple(
+        sortedSet,
+        fc.double({ min: 0.3, max: 1, noNaN: true }),
+        fc.uniqueArray(fc.integer({ min: 4001, max: 5000 })),
+      )
+      .map(([a, keep, extra]) => {
+        const b = [...a].filter((v) => (v * 2654435761) % 1000 < keep * 1000).concat(extra);
+        return [a, Uint32Array.from(b.sort((x, y) => x - y))] as const;
+      });
+    fc.assert(
+      fc.property(nearCopy, ([a, b]) => {
+        assert.equal(reprintPair(a, b), isReprint(overlap(a, b)));
+      }),
+      { numRuns: 400 },
+    );
   });
 });

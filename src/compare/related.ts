@@ -71,13 +71,24 @@ export function similarArticles(
     }
     for (const list of buckets.values()) addBucket(list, 0, list.length);
   }
+  // A pair is usually a candidate of both its articles: its Jaccard is computed once.
+  const jaccardOf = new Map<number, number>();
+  const jaccard = (a: number, b: number): number => {
+    const key = a < b ? a * n + b : b * n + a;
+    let value = jaccardOf.get(key);
+    if (value === undefined) {
+      value = overlap(sets[a]!, sets[b]!).jaccard;
+      jaccardOf.set(key, value);
+    }
+    return value;
+  };
   return shared.map((m, a) => {
     const top = [...m.entries()]
       .filter(([b, shared]) => shared >= MIN_SHARED && !exclude?.(a, b))
       .sort((x, y) => y[1] - x[1] || x[0] - y[0])
       .slice(0, CANDIDATES);
     return top
-      .map(([b]) => ({ index: b, similarity: overlap(sets[a]!, sets[b]!).jaccard }))
+      .map(([b]) => ({ index: b, similarity: jaccard(a, b) }))
       .filter((s) => s.similarity >= RELATED_MIN)
       .sort((x, y) => y.similarity - x.similarity || x.index - y.index)
       .slice(0, keep);

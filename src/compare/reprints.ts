@@ -3,7 +3,16 @@
  * union-find. A group's original is its earliest published copy (ties: the smaller id); the
  * group id is the original's id, so it does not depend on input order.
  */
-import { UnionFind, candidatePairs, normalizeText, overlap, shingles, signature, type Overlap } from './minhash.ts';
+import {
+  UnionFind,
+  candidatePairs,
+  mergeCount,
+  normalizeText,
+  overlap,
+  shingles,
+  signature,
+  type Overlap,
+} from './minhash.ts';
 
 /**
  * The thresholds, chosen from the labelled set (README "Comparing coverage"), each between
@@ -33,24 +42,14 @@ export function reprintPair(a: Uint32Array, b: Uint32Array, t: typeof THRESHOLDS
   const sizeRatio = min / max;
   const verdict = (inter: number): boolean =>
     isReprint({ jaccard: inter / (a.length + b.length - inter), containment: inter / min, sizeRatio }, t);
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.length && j < b.length) {
+  let at = { i: 0, j: 0, n: 0 };
+  while (at.i < a.length && at.j < b.length) {
     // Check every 64 steps: the verdict costs more than a step.
-    for (let step = 0; step < 64 && i < a.length && j < b.length; step++) {
-      if (a[i]! < b[j]!) i++;
-      else if (a[i]! > b[j]!) j++;
-      else {
-        n++;
-        i++;
-        j++;
-      }
-    }
-    if (verdict(n)) return true;
-    if (!verdict(n + Math.min(a.length - i, b.length - j))) return false;
+    at = mergeCount(a, b, at.i, at.j, at.n, 64);
+    if (verdict(at.n)) return true;
+    if (!verdict(at.n + Math.min(a.length - at.i, b.length - at.j))) return false;
   }
-  return verdict(n);
+  return verdict(at.n);
 }
 
 export interface CompareInput {
