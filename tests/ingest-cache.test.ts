@@ -5,11 +5,12 @@
  * unchanged output files are not rewritten; RunResult.changes names what changed.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { scanPacks } from '../src/ingest/cache.ts';
 import { runIngest, type RunResult } from '../src/ingest/run.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -28,6 +29,12 @@ async function outputFiles(out: string): Promise<Map<string, Buffer>> {
     files.set(`articles/${name}`, await readFile(join(out, 'articles', name)));
   }
   return files;
+}
+
+/** The entries in an output folder's cache packs, and the packs. */
+async function packs(out: string): Promise<{ entries: number; files: string[] }> {
+  const files = (await readdir(join(out, 'cache', 'packs'))).sort();
+  return { entries: scanPacks({ dir: join(out, 'cache'), salt: '', run: '' }).size, files };
 }
 
 async function mtimes(out: string): Promise<Map<string, number>> {
@@ -128,6 +135,11 @@ describe('ingest cache', () => {
         assert.equal(time, beforeChange.get(name), `${name} was rewritten`);
       }
 
+      // The cache holds one entry per input, in few packs (small ones are merged).
+      const held = await packs(out);
+      assert.equal(held.entries, third.cache.hits + third.cache.misses);
+      assert.equal(held.files.length, 1, held.files.join(' '));
+
       // Two workers over the cache of one: the same.
       const fourth = await runIngest({ contentDir: content, outDir: out, jobs: 2 });
       assert.equal(fourth.cache.unchanged, true);
@@ -139,33 +151,48 @@ describe('ingest cache', () => {
     const out = join(work, 'damaged');
     await runIngest({ contentDir: content, outDir: out, jobs: 1 });
     const expected = await coldOutput();
-    const entries = (await readdir(join(out, 'cache', 'entries'))).sort();
-    assert.ok(entries.length > 100);
-    const entry = (i: number): string => join(out, 'cache', 'entries', entries[i]!);
-    // Truncated, one byte changed (in the JSON, in the binary part), emptied, a header
-    // that lies about the length, removed.
-    await truncate(entry(0), 100);
-    for (const [i, at] of [
-      [1, 200],
-      [2, -1],
-    ] as const) {
-      const bytes = await readFile(entry(i));
-      const index = at < 0 ? bytes.length + at : at;
-      bytes[index] = bytes[index]! ^ 0x01;
-      await writeFile(entry(i), bytes);
-    }
-    await writeFile(entry(3), '');
-    await writeFile(entry(4), 'NAC2 0 3 3\nabc');
-    await rm(entry(5));
+    const { files } = await packs(out);
+    assert.equal(files.length, 1, files.join(' '));
+    const pack = join(out, 'cache', 'packs', files[0]!);
+    /** Where each entry of a pack starts: entries follow each other, each header gives its length. */
+    const starts = (bytes: Buffer): number[] => {
+      const at: number[] = [];
+      for (let i = 0; i < bytes.length;) {
+        at.push(i);
+        const end = bytes.indexOf(10, i);
+        i = end + 1 + parseInt(bytes.toString('latin1', i, end).split(' ')[3]!, 16);
+      }
+      return at;
+    };
+    const bytes = await readFile(pack);
+    const entries = starts(bytes);
+    assert.ok(entries.length > 100, `${entries.length} entries`);
+    // One byte changed in entry 1's JSON, in entry 2's binary part (its last byte), in entry
+    // 3's key; entry 5's header lies about its length, so the entries after it cannot be
+    // found (as after a crash that cut the pack short there).
+    bytes[entries[1]! + 200]! ^= 0x01;
+    bytes[entries[3]! - 1]! ^= 0x01;
+    const keyByte = entries[3]! + 'NAC3 '.length + 10;
+    bytes[keyByte] = bytes[keyByte] === 0x30 ? 0x31 : 0x30;
+    const at = entries[5]!;
+    const header = bytes.toString('latin1', at, bytes.indexOf(10, at));
+    const [, key, sum, length, json] = header.split(' ');
+    const lying = Buffer.from(`NAC3 ${key} ${sum} ${(parseInt(length!, 16) + 1).toString(16)} ${json}`, 'latin1');
+    await writeFile(pack, Buffer.concat([bytes.subarray(0, at), lying, bytes.subarray(at + header.length)]));
+    // And a pack of junk beside it.
+    await writeFile(join(out, 'cache', 'packs', 'junk.pack'), 'NAC3 nonsense\n' + 'x'.repeat(1000));
+    const lost = 3 + entries.length - 5;
     await writeFile(join(out, 'cache', 'run.json'), '{"format":');
     const damaged = await runIngest({ contentDir: content, outDir: out, jobs: 1 });
     assert.equal(damaged.cache.unchanged, false);
-    assert.equal(damaged.cache.misses, 6, JSON.stringify(damaged.cache));
+    assert.equal(damaged.cache.misses, lost, JSON.stringify(damaged.cache));
     assertSameOutput(await outputFiles(out), expected.files);
     assert.deepEqual(damaged.changes, { added: [], changed: [], removed: [], index: false, report: false });
     // The damaged entries were rewritten: the next run is a clean hit.
     const again = await runIngest({ contentDir: content, outDir: out, jobs: 1 });
     assert.equal(again.cache.unchanged, true);
+    // The junk is gone, the damaged pack's live entries and the new ones merged into one.
+    assert.deepEqual((await packs(out)).files.length, 1);
 
     // An output file removed or edited by hand is noticed and restored.
     const someArticle = [...expected.files.keys()].find((f) => f.startsWith('articles/'))!;
@@ -189,7 +216,7 @@ describe('ingest cache', () => {
       for (const jobs of [1, 2]) {
         const out = await mkdtemp(join(work, `no-entries-${jobs}-`));
         await mkdir(join(out, 'cache'), { recursive: true });
-        await writeFile(join(out, 'cache', 'entries'), 'not a folder');
+        await writeFile(join(out, 'cache', 'packs'), 'not a folder');
         const result = await runIngest({ contentDir: content, outDir: out, jobs });
         assert.equal(result.report.articles, expected.result.report.articles);
         assertSameOutput(await outputFiles(out), expected.files);
@@ -210,7 +237,7 @@ describe('ingest cache', () => {
       assert.equal(second.cache.misses, first.cache.hits + first.cache.misses);
       assertSameOutput(await outputFiles(out), (await coldOutput()).files);
       // Only this run's entries are kept.
-      assert.equal((await readdir(join(out, 'cache', 'entries'))).length, second.cache.misses);
+      assert.equal((await packs(out)).entries, second.cache.misses);
     } finally {
       await writeFile(join(content, 'topics.yaml'), topics);
     }

@@ -3,7 +3,14 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Article } from '../schema/article.ts';
 import type { SummitEvent, Topic } from '../schema/content.ts';
 import { ingestBytes, InputError } from './article.ts';
-import { deriveForCompare, storeEntry, type CacheConfig, type Derived, type PackedOutcome } from './cache.ts';
+import {
+  deriveForCompare,
+  storeEntry,
+  type CacheConfig,
+  type Derived,
+  type EntryAt,
+  type PackedOutcome,
+} from './cache.ts';
 import { DecodeError } from './decode.ts';
 
 /** No news article is this large; a file that is is an error, not a memory hazard. */
@@ -32,6 +39,8 @@ export interface OutcomeExtras {
   /** sha256 of the bytes read; absent when the file could not be read at all. */
   inputHash?: string | null;
   derived?: Derived;
+  /** Where the outcome's cache entry is, when it has one. */
+  entry?: EntryAt;
 }
 
 export type FileOutcome =

@@ -25,11 +25,15 @@ import { INGEST_VERSION } from './article.ts';
 import {
   CACHE_FORMAT,
   cacheSalt,
+  closePack,
   entryKey,
-  loadEntry,
   outcomeOf,
+  PackReader,
+  scanPacks,
+  tidyPacks,
   sha256,
   type CacheConfig,
+  type EntryAt,
   type Derived,
   type PackedOutcome,
 } from './cache.ts';
@@ -182,7 +186,7 @@ export async function runJobs<Kept = FileOutcome>(
         }
       };
       worker.on('message', (reply: FileOutcome | PackedOutcome) => {
-        const outcome = 'packed' in reply ? unpack(reply) : reply;
+        const outcome = 'packed' in reply ? unpack(reply, init.cache!) : reply;
         outcomes[position.get(outcome.index)!] = keep(outcome);
         const at = outstanding.findIndex((j) => j.index === outcome.index);
         if (at >= 0) outstanding.splice(at, 1);
@@ -230,9 +234,10 @@ export async function runJobs<Kept = FileOutcome>(
 }
 
 /** An outcome sent as its cache entry's bytes (see worker.ts). */
-function unpack(reply: PackedOutcome): FileOutcome {
+function unpack(reply: PackedOutcome, cache: CacheConfig): FileOutcome {
   const outcome = outcomeOf(
     Buffer.from(reply.packed.buffer, reply.packed.byteOffset, reply.packed.byteLength),
+    entryKey(cache, reply.path, reply.inputHash),
     reply.index,
     reply.path,
   );
@@ -245,7 +250,7 @@ function unpack(reply: PackedOutcome): FileOutcome {
       message: 'internal error: an unreadable reply from a worker',
     };
   }
-  return { ...outcome, inputHash: reply.inputHash };
+  return { ...outcome, inputHash: reply.inputHash, ...(reply.entry ? { entry: reply.entry } : {}) };
 }
 
 /** An article as the run holds it: without its body once its cache entry holds the body. */
@@ -261,7 +266,7 @@ type Held =
  * ingest's memory grow with the archive (4.4 GB at 100k articles).
  */
 function hold(outcome: FileOutcome): Held {
-  if (!outcome.ok || !outcome.derived || !outcome.inputHash) return outcome;
+  if (!outcome.ok || !outcome.derived || !outcome.inputHash || !outcome.entry) return outcome;
   return { ...outcome, article: summaryOf(outcome.article) };
 }
 
@@ -355,6 +360,23 @@ function outputsIntact(outDir: string, state: RunState): boolean {
   }
 }
 
+/**
+ * Writes a file that is not there yet in place: a rename protects a reader from seeing an
+ * old file half replaced, and there is no old file. Creating a second name and renaming it
+ * doubled the folder updates, the slowest part of writing 10k new files here. A file cut
+ * short by a crash is not in the run record (written last), so the next run compares its
+ * content and writes it again.
+ */
+function writeNew(path: string, bytes: Uint8Array): void {
+  try {
+    writeFileSync(path, bytes, { flag: 'wx' });
+  } catch (err) {
+    // Put there since the folder was listed: replaced as any existing file is.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    writeAtomicSync(path, bytes);
+  }
+}
+
 /** Reads a whole file, or null when there is none. */
 function readIfExists(path: string): Buffer | null {
   try {
@@ -370,6 +392,7 @@ function readIfExists(path: string): Buffer | null {
  * its content is made from): the same fingerprint as last run, and the file still at its
  * size, means the same content, without serializing the article. Otherwise the content is
  * made and compared with the file there, if any, so that an identical file keeps its mtime.
+ * `absent` says the file was not there when the run listed the folder.
  */
 function writeIfChanged(
   outDir: string,
@@ -377,6 +400,7 @@ function writeIfChanged(
   make: () => string,
   fingerprint: string | null,
   previous: RunState | null,
+  absent = false,
 ): OutputRecord & { written: boolean } {
   const path = join(outDir, file);
   const before = previous?.outputs[file];
@@ -401,8 +425,11 @@ function writeIfChanged(
         same = false;
       }
     }
-  } else same = readIfExists(path)?.equals(bytes) ?? false;
-  if (!same) writeAtomicSync(path, bytes);
+  } else same = !absent && (readIfExists(path)?.equals(bytes) ?? false);
+  if (!same) {
+    if (absent) writeNew(path, bytes);
+    else writeAtomicSync(path, bytes);
+  }
   return { ...record, written: !same };
 }
 
@@ -437,16 +464,6 @@ function lazyArticles(outDir: string, ids: string[]): () => Article[] {
     (loaded ??= ids.map((id) => JSON.parse(readFileSync(join(outDir, 'articles', `${id}.json`), 'utf8')) as Article));
 }
 
-function removeUnused(dir: string, keep: Set<string>): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) if (!keep.has(name)) rmSync(join(dir, name), { force: true });
-}
-
 export async function runIngest(options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const contentDir = resolve(options.contentDir);
@@ -465,6 +482,8 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
       topics: config.topics,
       schema: sha256(schemaJson),
     }),
+    // Only tells this run's packs from earlier ones; nothing published depends on it.
+    run: `${Date.now().toString(36)}-${process.pid}`,
   };
   const statePath = join(cache.dir, 'run.json');
   const previous = readState(statePath);
@@ -491,11 +510,12 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
   // start-up overlaps the hashing below. (Otherwise they start once the misses are known.)
   const pool =
     previous === null &&
-    !existsSync(join(cache.dir, 'entries')) &&
+    !existsSync(join(cache.dir, 'packs')) &&
     threads > 1 &&
     jobs.length >= (options.jobs === undefined ? WORKERS_PAY_FROM : MIN_JOBS_FOR_WORKERS)
       ? new WorkerPool(init, Math.min(threads - 1, jobs.length))
       : undefined;
+  const reader = new PackReader(cache);
   try {
     // Read and hash every input. The digest covers everything the output depends on.
     const probes = jobs.map((job) => probe(cache, job));
@@ -530,6 +550,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     const outcomes: Held[] = new Array(jobs.length);
     const misses: FileJob[] = [];
     let hits = 0;
+    const stored = scanPacks(cache);
     for (const [i, job] of jobs.entries()) {
       const p = probes[i]!;
       if ('error' in p) {
@@ -537,9 +558,10 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
         options.onProgress?.(++done, total);
         continue;
       }
-      const hit = loadEntry(cache, p.key, i, job.path);
+      const at = stored.get(p.key);
+      const hit = at ? reader.load(p.key, at, i, job.path) : null;
       if (hit) {
-        outcomes[i] = hold({ ...hit, inputHash: p.inputHash });
+        outcomes[i] = hold({ ...hit, inputHash: p.inputHash, entry: at! });
         hits++;
         options.onProgress?.(++done, total);
       } else misses.push(job);
@@ -560,12 +582,15 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     for (const outcome of fresh) outcomes[outcome.index] = outcome;
 
     const derived = new Map<HeldArticle, Derived>();
-    const keys = new Set<string>();
+    // The entries this run used: the cache keeps these (see tidyPacks).
+    const live = new Map<string, EntryAt>();
     const keyOf = new Map<HeldArticle, string>();
+    const entryOf = new Map<HeldArticle, EntryAt>();
     for (const o of outcomes) {
       const key = o.inputHash ? entryKey(cache, o.path, o.inputHash) : null;
-      if (key) keys.add(key);
+      if (key && o.entry) live.set(key, o.entry);
       if (o.ok && key) keyOf.set(o.article, key);
+      if (o.ok && o.entry) entryOf.set(o.article, o.entry);
       if (o.ok && o.derived) derived.set(o.article, o.derived);
     }
     const settled = settleIds(outcomes);
@@ -578,7 +603,8 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
      */
     const withBody = (held: HeldArticle, key: string | undefined, job: FileJob): Article => {
       if (typeof held.html === 'string' && typeof held.text === 'string') return held as Article;
-      const entry = key ? loadEntry(cache, key, job.index, job.path) : null;
+      const at = entryOf.get(held);
+      const entry = key && at ? reader.load(key, at, job.index, job.path) : null;
       const whole = entry?.ok ? entry : ingestFileSync(job, { ...init, cache: undefined });
       if (!whole.ok) throw new Error(`${job.path}: read again to be written, it failed: ${whole.message}`);
       // The entry's key order, the run's values: the same bytes as writing the article whole.
@@ -618,6 +644,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
         () => stableJson(withBody(article, key, jobs[indexOf.get(article)!]!)),
         key ? fingerprintOf(key, article) : null,
         previous,
+        !existing.has(file),
       );
       outputs[`articles/${file}`] = { sha: written.sha, size: written.size };
       if (written.written) (existing.has(file) ? changes.changed : changes.added).push(article.id);
@@ -645,7 +672,10 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     for (const list of [changes.added, changes.changed, changes.removed]) list.sort();
 
     // The cache keeps what this run used, nothing else.
-    removeUnused(join(cache.dir, 'entries'), keys);
+    reader.close();
+    tidyPacks(cache, live);
+    // The one-file-per-entry cache of CACHE_FORMAT 2.
+    rmSync(join(cache.dir, 'entries'), { recursive: true, force: true });
     const state: RunState = {
       format: CACHE_FORMAT,
       ingest: INGEST_VERSION,
@@ -666,6 +696,8 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     Object.defineProperty(result, 'articles', { get: lazyArticles(outDir, state.ids), enumerable: true });
     return result;
   } finally {
+    reader.close();
+    closePack();
     await pool?.close();
   }
 }
