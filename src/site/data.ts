@@ -452,12 +452,12 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
   // Each article's place in its group: a findIndex per article was quadratic in the group.
   const groupPosition = new Map<string, number>();
   for (const members of groups.values()) members.forEach((m, i) => groupPosition.set(m.id, i));
-  for (const a of articles) {
+  const reprintGroupOf = (a: ArticleView): ArticleView['reprintGroup'] => {
     const members = a.reprint ? groups.get(a.reprint.group) : undefined;
     const original = a.reprint ? byId.get(a.reprint.original) : undefined;
-    if (!members || members.length < 2 || !original) continue;
+    if (!members || members.length < 2 || !original) return null;
     const listed = groupWindow(members, groupPosition.get(a.id) ?? 0);
-    a.reprintGroup = {
+    return {
       isOriginal: original.id === a.id,
       original: refOf(original),
       more: members.length - listed.length,
@@ -468,7 +468,7 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
         isSelf: m.id === a.id,
       })),
     };
-  }
+  };
 
   // Events, newest first, each outlet's coverage in its own column.
   const events: EventView[] = [...config.events]
@@ -528,7 +528,7 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
 
   // Related: same event first (oldest first), then by text similarity; never the article
   // itself or a copy of its own text.
-  for (const a of articles) {
+  const relatedOf = (a: ArticleView): Array<ArticleRef & { kind: 'event' | 'text'; why: string }> => {
     const own = (o: ArticleView): boolean =>
       o.id === a.id || (a.reprint !== null && a.reprint !== undefined && o.reprint?.group === a.reprint.group);
     const seen = new Set<string>();
@@ -575,8 +575,27 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
         list.push({ ...refOf(o), kind: 'text', why: `同一话题：${names}` });
       }
     }
-    a.relatedArticles = list;
-    a.relatedSameEvent = list.filter((x) => x.kind === 'event').length;
+    return list;
+  };
+  // An article's copies and related articles are made when they are read (its page, its
+  // fingerprint), not held: with up to 20 copies and 14 related articles each, holding them
+  // was most of the view model at 100k articles. A page reads them several times in a row:
+  // the last article's lists are kept.
+  let last: { a: ArticleView; group: ArticleView['reprintGroup']; related: ArticleView['relatedArticles'] } | null =
+    null;
+  const listsOf = (a: ArticleView): NonNullable<typeof last> =>
+    last?.a === a ? last : (last = { a, group: reprintGroupOf(a), related: relatedOf(a) });
+  for (const a of articles) {
+    // Redefined in place, so that they keep their place among the keys (fingerprints hash
+    // the view as JSON, in key order).
+    Object.defineProperties(a, {
+      reprintGroup: { get: () => listsOf(a).group, enumerable: true },
+      relatedArticles: { get: () => listsOf(a).related, enumerable: true },
+      relatedSameEvent: {
+        get: () => listsOf(a).related.filter((x) => x.kind === 'event').length,
+        enumerable: true,
+      },
+    });
   }
 
   // Dated archive.
