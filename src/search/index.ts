@@ -115,9 +115,11 @@ export const SHARD_MIN = 500;
  * and 0.6 GB, 2,500 in 6.6 s and 1.4 GB, 5,000 in 28 s and 3.3 GB), so bounded shards keep
  * a build linear in the archive and its memory flat: two shards at a time, one per core.
  * Each shard costs a reader ~65 KB per query, so they are as large as the build's memory
- * allows (a 10k build peaked at 2.3 GB with shards of 1,000, 1.9 GB with 800).
+ * allows: a Pagefind process holds ~0.6 MB per article indexed, and a 10k build peaked at
+ * 2.3 GB with shards of 1,000, 2.05 GB with 800 and 1.59 GB with 600 (the whole process
+ * tree: the Node process at ~0.8 GB and two Pagefind processes).
  */
-export const SHARD_MAX = 800;
+export const SHARD_MAX = 600;
 
 /**
  * The shard of each article, a function of the content alone: the newest month; the rest of
