@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -222,6 +223,31 @@ describe('ingest cache', () => {
         assertSameOutput(await outputFiles(out), expected.files);
         assert.equal(result.articles.length, expected.result.articles.length);
         assert.ok(result.articles.every((a) => a.html.length > 0 || a.text.length === 0));
+      }
+    },
+  );
+
+  test(
+    'a run leaves no file open behind it, with or without worker threads',
+    { skip: !existsSync('/proc/self/fd') && 'needs /proc/self/fd' },
+    async () => {
+      // Each thread keeps its cache pack open while it ingests; a pack left open would stay
+      // open as long as the process (`serve`, rebuilding on every change).
+      const openFiles = (): string[] =>
+        readdirSync('/proc/self/fd').flatMap((fd) => {
+          try {
+            return [readlinkSync(`/proc/self/fd/${fd}`)];
+          } catch {
+            return [];
+          }
+        });
+      for (const jobs of [1, 2]) {
+        const out = await mkdtemp(join(work, `fds-${jobs}-`));
+        await runIngest({ contentDir: content, outDir: out, jobs });
+        // Worker threads are ended as the run returns: give their exit a moment.
+        await new Promise((done) => setTimeout(done, 200));
+        const left = openFiles().filter((path) => path.startsWith(out));
+        assert.deepEqual(left, [], `jobs ${jobs}: ${left.join(' ')}`);
       }
     },
   );

@@ -203,7 +203,8 @@ function append(cache: CacheConfig, data: Buffer): EntryAt | null {
     const dir = join(cache.dir, PACKS);
     try {
       mkdirSync(dir, { recursive: true });
-      // Kept open for the thread's life: the process ends with the run, or closePack does.
+      // Kept open while the thread ingests: the run closes its own with closePack, and Node
+      // closes a worker thread's files when the thread ends.
       writer.fd = openSync(join(dir, writer.pack), 'a');
       writer.offset = fstatSync(writer.fd).size;
     } catch {
