@@ -24,7 +24,7 @@
  * cache stays within about twice the size of one entry per input.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
@@ -350,11 +350,9 @@ export function tidyPacks(cache: CacheConfig, live: Map<string, EntryAt>): void 
         rmSync(join(dir, name), { force: true });
         continue;
       }
-      let size = 0;
+      let size: number;
       try {
-        const fd = openSync(join(dir, name), 'r');
-        size = fstatSync(fd).size;
-        closeSync(fd);
+        size = statSync(join(dir, name)).size;
       } catch {
         continue;
       }

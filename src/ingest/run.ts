@@ -585,12 +585,10 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     // The entries this run used: the cache keeps these (see tidyPacks).
     const live = new Map<string, EntryAt>();
     const keyOf = new Map<HeldArticle, string>();
-    const entryOf = new Map<HeldArticle, EntryAt>();
     for (const o of outcomes) {
       const key = o.inputHash ? entryKey(cache, o.path, o.inputHash) : null;
       if (key && o.entry) live.set(key, o.entry);
       if (o.ok && key) keyOf.set(o.article, key);
-      if (o.ok && o.entry) entryOf.set(o.article, o.entry);
       if (o.ok && o.derived) derived.set(o.article, o.derived);
     }
     const settled = settleIds(outcomes);
@@ -603,7 +601,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
      */
     const withBody = (held: HeldArticle, key: string | undefined, job: FileJob): Article => {
       if (typeof held.html === 'string' && typeof held.text === 'string') return held as Article;
-      const at = entryOf.get(held);
+      const at = key ? live.get(key) : undefined;
       const entry = key && at ? reader.load(key, at, job.index, job.path) : null;
       const whole = entry?.ok ? entry : ingestFileSync(job, { ...init, cache: undefined });
       if (!whole.ok) throw new Error(`${job.path}: read again to be written, it failed: ${whole.message}`);
