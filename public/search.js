@@ -13,8 +13,6 @@ const FILTER_LABELS = { outlet: '媒体 Outlet', year: '年份 Year', event: '�
 const PAGE = 10;
 
 let pagefind;
-/** The shards of the index (see src/search/index.ts), newest first. */
-let shardNames = [];
 /** An archive without articles has no index: every search finds nothing. */
 const EMPTY_INDEX = { search: async () => ({ results: [], filters: {} }) };
 let fold = {};
@@ -109,29 +107,6 @@ async function renderFilters(available, selected) {
   }
 }
 
-/**
- * Searches the merged shards. Pagefind does not answer "nothing" when an index lacks a query
- * word: it drops the word or matches its characters one by one. One index lacks a word only
- * when the whole archive does; a shard (one year) lacks most rare names, and would answer
- * with pages that match only the other words. So, first, each word of the query is looked up
- * exactly (quoted); the `shard` filter that every shard carries counts where it occurs, and a
- * shard where it does not occur is left out when another has it. (When no shard finds the
- * exact word, for instance where Pagefind cuts the text into words differently, every shard
- * answers as one index would.)
- */
-async function searchShards(query, filters) {
-  if (shardNames.length > 1) {
-    const absent = new Set();
-    for (const word of new Set(query.split(/\s+/).filter((w) => w && !w.includes('"')))) {
-      const counts = (await pagefind.search(`"${word}"`)).filters?.shard ?? {};
-      if (!shardNames.some((name) => counts[name] > 0)) continue;
-      for (const name of shardNames) if (!(counts[name] > 0)) absent.add(name);
-    }
-    if (absent.size > 0) filters = { ...filters, shard: { any: shardNames.filter((name) => !absent.has(name)) } };
-  }
-  return pagefind.search(query, { filters });
-}
-
 async function run(initialFilters) {
   const query = input.value.trim();
   const filters = initialFilters ?? selectedFilters();
@@ -146,7 +121,7 @@ async function run(initialFilters) {
     await renderFilters({}, {});
     return;
   }
-  const search = await searchShards(foldQuery(query), filters);
+  const search = await pagefind.search(foldQuery(query), { filters });
   results = search.results;
   await renderFilters(search.filters ?? {}, filters);
   await renderMore();
@@ -156,23 +131,17 @@ async function run(initialFilters) {
 }
 
 async function start() {
-  // The index comes in shards (newest first, see src/search/index.ts): the first is loaded,
-  // the others merged into it.
-  // The first shard is loaded, the others merged into it (sharing its code and WebAssembly);
-  // each carries a `shard` filter so that a search can leave one out.
-  shardNames = (await (await fetch(new URL('./pagefind/shards.json', import.meta.url))).json()).shards;
-  const bundle = (name) => new URL(`./pagefind/${name}/`, import.meta.url).href;
-  if (shardNames.length === 0) pagefind = EMPTY_INDEX;
+  // One index, merged at build time from the shards Pagefind built (src/search/merge.ts).
+  const base = new URL('./pagefind/', import.meta.url);
+  const { articles } = await (await fetch(new URL('archive.json', base))).json();
+  if (articles === 0) pagefind = EMPTY_INDEX;
   else {
-    pagefind = await import(`${bundle(shardNames[0])}pagefind.js`);
-    await pagefind.options({ excerptLength: 40, mergeFilter: { shard: shardNames[0] } });
-    for (const name of shardNames.slice(1)) {
-      await pagefind.mergeIndex(bundle(name), { excerptLength: 40, mergeFilter: { shard: name } });
-    }
+    pagefind = await import(new URL('pagefind.js', base).href);
+    await pagefind.options({ excerptLength: 40 });
     // Loads the filter index; without it a search reports no filter counts.
     await pagefind.filters();
   }
-  fold = await (await fetch(new URL('./pagefind/fold.json', import.meta.url))).json();
+  fold = await (await fetch(new URL('fold.json', base))).json();
   ui.classList.remove('is-hidden');
   const params = new URLSearchParams(location.search);
   input.value = params.get('q') ?? '';

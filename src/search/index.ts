@@ -6,13 +6,15 @@
  * no HTML is parsed twice. Each record is a minimal HTML document so that Pagefind weighs
  * the headline above the text; outlet, year and event are filters, the date a sort key.
  *
- * The index is sharded, so that it can be built on every core and updated without indexing
- * the whole archive again (Pagefind spends ~10 ms per Chinese article, and cannot add to an
- * index it has written); see `shardOf`. The search page merges the shards (Pagefind's
- * `mergeIndex`), listed newest first in `/pagefind/shards.json`. The shards are a function of
- * the content alone, so an incremental build writes the same files as a full one. A shard is
- * rebuilt when one of its articles (or its record) changes, or when its files on disk are not
- * the ones the last build wrote.
+ * Pagefind indexes the archive in shards, so that it can be built on every core, in bounded
+ * memory, and updated without indexing the whole archive again (Pagefind cannot add to an
+ * index it has written); see `shardOf`. The shards' bundles are kept beside the archive
+ * (`<archive>/search-shards/`), and merged into the one bundle the site serves (merge.ts),
+ * so that a reader downloads and ranks with one index, not one per shard. The shards are a
+ * function of the content alone, so an incremental build writes the same files as a full
+ * one. A shard is indexed again when one of its articles (or its record) changes, or when
+ * its files on disk are not the ones the last build wrote; the merge runs when a shard was
+ * indexed or the served bundle is not the one the last merge wrote.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -22,9 +24,12 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ArticleView, SiteData } from '../site/data.ts';
 import { sharedFoldTable } from './fold.ts';
+import { mergeBundles } from './merge.ts';
 
 export interface SearchIndexOptions {
   siteDir: string;
+  /** Where the shards' bundles are kept between builds (not published). */
+  shardsDir: string;
   /** The view model; called once, and not kept (see planIndex). */
   site: () => SiteData;
   /** The path of an article's JSON file (its `text` is indexed). */
@@ -59,6 +64,8 @@ export interface SearchState {
   key: string;
   /** Shard name → hash of its records' inputs, and of the entry file Pagefind wrote. */
   shards: Record<string, { records: string; entry: string }>;
+  /** Hash of the served bundle's entry file, as the merge wrote it ('' for none). */
+  merged: string;
 }
 
 function hash(value: string | Buffer): string {
@@ -72,6 +79,11 @@ function escapeHtml(value: string): string {
 /** Pagefind's attribute syntax is `key:value, key:value`: keep commas and colons out of values. */
 function attr(value: string): string {
   return escapeHtml(value.replace(/[,:]/g, ' ').trim());
+}
+
+/** The record's date sort key (Pagefind's `date` sort), as Pagefind reads it back. */
+function sortDate(article: ArticleView): string {
+  return article.published.replace(/[,:]/g, '');
 }
 
 /**
@@ -90,7 +102,7 @@ function recordHead(article: ArticleView, eventTitle: string | null): string {
     meta.map((m) => `<span data-pagefind-meta="${m}"></span>`).join('');
   return (
     `<!DOCTYPE html><html lang="zh-CN"><head><title>${escapeHtml(article.title)}</title></head>` +
-    `<body data-pagefind-body data-pagefind-sort="date:${attr(article.published.replace(/:/g, ''))}">${tags}` +
+    `<body data-pagefind-body data-pagefind-sort="date:${escapeHtml(sortDate(article))}">${tags}` +
     // The headline weighs the most there is: a reader who searches a name in a headline
     // wants that article first.
     `<h1 data-pagefind-meta="title" data-pagefind-weight="10">${escapeHtml(article.title)}</h1>`
@@ -114,10 +126,9 @@ export const SHARD_MIN = 500;
  * with the size of an index (measured here, one process, Chinese articles: 1,000 in 2.9 s
  * and 0.6 GB, 2,500 in 6.6 s and 1.4 GB, 5,000 in 28 s and 3.3 GB), so bounded shards keep
  * a build linear in the archive and its memory flat: two shards at a time, one per core.
- * Each shard costs a reader ~65 KB per query, so they are as large as the build's memory
- * allows: a Pagefind process holds ~0.6 MB per article indexed, and a 10k build peaked at
- * 2.3 GB with shards of 1,000, 2.05 GB with 800 and 1.59 GB with 600 (the whole process
- * tree: the Node process at ~0.8 GB and two Pagefind processes).
+ * A Pagefind process holds ~0.6 MB per article indexed: a 10k build peaked at 2.3 GB with
+ * shards of 1,000, 2.05 GB with 800 and 1.59 GB with 600 (the whole process tree: the Node
+ * process at ~0.8 GB and two Pagefind processes). Readers do not see the shards (merge.ts).
  */
 export const SHARD_MAX = 600;
 
@@ -144,7 +155,7 @@ export function shardOf(articles: ArticleView[], min = SHARD_MIN, max = SHARD_MA
       monthOf(a) === newestMonth ? newestMonth : a.local.year === newestYear ? newestYear : `before-${newestYear}`;
     groups.get(group)!.push(a);
   }
-  // The newest first: the search page loads the first and merges the others into it.
+  // The newest first, the order of the merged bundle's pages.
   const shards = new Map<string, ArticleView[]>();
   for (const [group, members] of groups) {
     if (members.length === 0) continue;
@@ -218,6 +229,8 @@ interface SearchPlan {
   shards: string[];
   /** Shard name → hash of its records' inputs. */
   inputs: Map<string, string>;
+  /** Shard name → its records' date sort keys, in record order (the merge needs the values). */
+  dates: Map<string, string[]>;
   jobs: Array<{ name: string; job: ShardJob }>;
 }
 
@@ -225,13 +238,15 @@ interface SearchPlan {
  * The shards and their records, from the view model. Only strings come out of it, so that
  * the view model can be let go while Pagefind works (it was ~0.3 GB at 10k articles).
  */
-function planIndex(site: SiteData, options: SearchIndexOptions, root: string): SearchPlan {
+function planIndex(site: SiteData, options: SearchIndexOptions): SearchPlan {
   const events = new Map(site.events.map((e) => [e.id, e.titleZh]));
   const eventTitle = (a: ArticleView): string | null => (a.event ? (events.get(a.event) ?? null) : null);
   const shards = shardOf(site.articles, options.shardMin);
   const inputs = new Map<string, string>();
+  const dates = new Map<string, string[]>();
   const jobs: SearchPlan['jobs'] = [];
   for (const [name, articles] of shards) {
+    dates.set(name, articles.map(sortDate));
     inputs.set(
       name,
       hash(
@@ -246,7 +261,7 @@ function planIndex(site: SiteData, options: SearchIndexOptions, root: string): S
     jobs.push({
       name,
       job: {
-        outputPath: join(root, name),
+        outputPath: join(options.shardsDir, name),
         records: articles.map((a) => ({
           // Site-relative: the search page's Pagefind adds the path prefix it is served under.
           url: a.path,
@@ -257,43 +272,68 @@ function planIndex(site: SiteData, options: SearchIndexOptions, root: string): S
       },
     });
   }
-  return { pages: site.articles.length, shards: [...shards.keys()], inputs, jobs };
+  return { pages: site.articles.length, shards: [...shards.keys()], inputs, dates, jobs };
+}
+
+function fileHash(file: string): string {
+  try {
+    return hash(readFileSync(file));
+  } catch {
+    return '';
+  }
 }
 
 export async function buildSearchIndex(options: SearchIndexOptions): Promise<SearchIndexResult> {
   const started = performance.now();
   const root = join(options.siteDir, 'pagefind');
   await mkdir(root, { recursive: true });
-  const plan = planIndex(options.site(), options, root);
-  const previous = options.previous?.key === options.key ? options.previous.shards : {};
-  const entryHash = (name: string): string => {
-    try {
-      return hash(readFileSync(join(root, name, 'pagefind-entry.json')));
-    } catch {
-      return '';
-    }
-  };
+  await mkdir(options.shardsDir, { recursive: true });
+  const plan = planIndex(options.site(), options);
+  const sameKey = options.previous?.key === options.key;
+  const previous = sameKey ? options.previous!.shards : {};
+  const shardEntry = (name: string): string => fileHash(join(options.shardsDir, name, 'pagefind-entry.json'));
   const jobs: ShardJob[] = [];
   for (const { name, job } of plan.jobs) {
     const before = previous[name];
     const records = plan.inputs.get(name)!;
-    if (before && before.records === records && before.entry !== '' && before.entry === entryHash(name)) continue;
-    await rm(join(root, name), { recursive: true, force: true });
+    if (before && before.records === records && before.entry !== '' && before.entry === shardEntry(name)) continue;
+    await rm(join(options.shardsDir, name), { recursive: true, force: true });
     jobs.push(job);
   }
   plan.jobs = [];
   // Shards of an earlier build that no longer exist.
   const names = new Set(plan.shards);
-  for (const entry of await readdir(root, { withFileTypes: true })) {
-    if (entry.isDirectory() && !names.has(entry.name))
-      await rm(join(root, entry.name), { recursive: true, force: true });
+  for (const entry of await readdir(options.shardsDir, { withFileTypes: true })) {
+    if (!names.has(entry.name)) await rm(join(options.shardsDir, entry.name), { recursive: true, force: true });
   }
   await indexShards(jobs, options.jobs ?? Math.max(1, availableParallelism()), options.narrowUntil);
-  await writeFile(join(root, 'shards.json'), JSON.stringify({ shards: plan.shards }));
+  const entryFile = join(root, 'pagefind-entry.json');
+  const keep = ['archive.json', 'fold.json'];
+  if (plan.shards.length === 0) {
+    await rm(root, { recursive: true, force: true });
+    await mkdir(root, { recursive: true });
+  } else if (
+    jobs.length > 0 ||
+    !sameKey ||
+    fileHash(entryFile) === '' ||
+    options.previous?.merged !== fileHash(entryFile)
+  ) {
+    await mergeBundles({
+      shards: plan.shards.map((name) => ({
+        dir: join(options.shardsDir, name),
+        sortValues: { date: plan.dates.get(name)! },
+      })),
+      outDir: root,
+      keep,
+    });
+  }
+  // What the search page needs before it loads Pagefind: whether there is an index at all.
+  await writeFile(join(root, 'archive.json'), JSON.stringify({ articles: plan.pages }));
   await writeFile(join(root, 'fold.json'), JSON.stringify(sharedFoldTable()));
   const state: SearchState = {
     key: options.key,
-    shards: Object.fromEntries([...plan.inputs].map(([name, records]) => [name, { records, entry: entryHash(name) }])),
+    shards: Object.fromEntries([...plan.inputs].map(([name, records]) => [name, { records, entry: shardEntry(name) }])),
+    merged: fileHash(entryFile),
   };
   return {
     pages: plan.pages,

@@ -22,6 +22,8 @@ const MARKER = '.news-archive-build';
 /** The previous build's page fingerprints, in the archive folder (src/site/plan.ts). */
 const STATE = 'site-state.json';
 const SEARCH_STATE = 'search-state.json';
+/** The search index's shards, which the build merges into the site's one index. */
+const SEARCH_SHARDS = 'search-shards';
 /** Pages per Eleventy run (the fixed pages are rendered again in each, which is cheap). */
 const RENDER_BATCH = 2_000;
 
@@ -297,6 +299,7 @@ export async function indexSite(
   }
   const result = await buildSearchIndex({
     siteDir: options.outDir,
+    shardsDir: join(resolve(options.archiveDir), SEARCH_SHARDS),
     site: () => loadSiteData(resolve(options.archiveDir), config),
     articleFile: (id) => join(resolve(options.archiveDir), 'articles', `${id}.json`),
     articleSignature: (article) => article.input.sha256,

@@ -1,0 +1,570 @@
+/**
+ * Merges Pagefind bundles (the shards of index.ts) into one bundle, as Pagefind would have
+ * written had it indexed all their pages in one process, in shard order.
+ *
+ * Why: Pagefind can only be given bounded shards (its time and memory per page grow with an
+ * index), but a reader who searches shards pays for each one. Pagefind cuts an index into
+ * chunks of 20,000 word positions, and a query word loads its chunk from every shard: at 10k
+ * articles in 19 shards, one word cost ~0.5–1.5 MB, against ~30–60 KB from one index, and
+ * each shard's scores came from its own statistics. Pagefind has no merge of its own at build
+ * time (`mergeIndex` merges in the browser), so this writes one from the bundles' files.
+ *
+ * It streams: the shards' words come out of their chunks in sorted order and are merged like
+ * sorted runs, so memory holds one chunk per shard, not the index. Positions are copied as
+ * CBOR bytes, never decoded; only page numbers are rewritten (Pagefind stores each word's
+ * pages as deltas). Written against Pagefind 1.6's format (index/index_words.rs,
+ * index_metadata.rs, index_filter.rs): a bundle with another version, or with more than one
+ * language, is refused with an error that names it, and the tests compare the merge with
+ * Pagefind's own single index of the same pages.
+ */
+import { createHash } from 'node:crypto';
+import { copyFile, link, lstat, mkdir, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip } from 'node:zlib';
+import { CborReader, CborWriter } from './cbor.ts';
+
+const gzipAsync = promisify(gzip);
+
+/** The version of Pagefind's index format this code reads and writes. */
+export const PAGEFIND_FORMAT = '1.6.0';
+/** Pagefind's `index_chunk_size`: a chunk closes once it holds this many positions. */
+const CHUNK_SIZE = 20_000;
+/** Pagefind's files are gzip of this signature and the CBOR. */
+const SIGNATURE = Buffer.from('pagefind_dcd');
+/** The files of a bundle the search page loads, besides the index itself. */
+const RUNTIME_FILES = ['pagefind.js', 'pagefind-worker.js'];
+
+export interface MergeShard {
+  /** A Pagefind bundle as `writeFiles` left it. */
+  dir: string;
+  /**
+   * Each sort's value for each page, by Pagefind's page number (the order the pages were
+   * added): a bundle keeps only the order of its pages, and the merge needs the values.
+   */
+  sortValues: Record<string, string[]>;
+}
+
+export interface MergeOptions {
+  shards: MergeShard[];
+  /** Where the merged bundle goes: its files are replaced, and files it no longer has removed. */
+  outDir: string;
+  /** Files of `outDir` that are not the bundle's and stay. */
+  keep?: string[];
+}
+
+export interface MergeResult {
+  pages: number;
+  words: number;
+  chunks: number;
+  /** The bundle's `pagefind-entry.json`, as written. */
+  entry: string;
+}
+
+interface Entry {
+  version: string;
+  languages: Record<string, { hash: string; wasm: string | null; page_count: number }>;
+  [key: string]: unknown;
+}
+
+interface Meta {
+  version: string;
+  pages: Array<{ hash: string; wordCount: number; group: string }>;
+  chunks: Array<{ from: string; to: string; hash: string }>;
+  filters: Array<{ filter: string; hash: string }>;
+  sorts: Array<{ sort: string; pages: number[] }>;
+  fields: string[];
+}
+
+interface Shard {
+  dir: string;
+  language: string;
+  entry: Entry;
+  meta: Meta;
+  /** Added to the shard's page numbers in the merged bundle. */
+  offset: number;
+  sortValues: Record<string, string[]>;
+}
+
+/**
+ * A word's pages in one shard, left as CBOR bytes: only the first page's number must change
+ * when the lists of several shards are joined (the others are deltas within the list), so
+ * the rest is copied as it is.
+ */
+interface Pages {
+  bytes: Buffer;
+  count: number;
+  /** The first and last page's numbers in the merged bundle. */
+  first: number;
+  last: number;
+  /** Where the bytes after the first page's number start, and where the list ends. */
+  rest: number;
+  end: number;
+  /** Positions, as Pagefind counts them to cut chunks. */
+  size: number;
+}
+
+interface Word {
+  word: Buffer;
+  /** The word's bytes as a Latin-1 string: it compares as the bytes do, and faster. */
+  key: string;
+  pages: Pages[];
+  variants: Array<{ form: Buffer; pages: Pages[] }>;
+}
+
+function unpack(bytes: Buffer, file: string): Buffer {
+  const plain = gunzipSync(bytes);
+  if (!plain.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error(`${file}: not a Pagefind file`);
+  return plain.subarray(SIGNATURE.length);
+}
+
+async function readPacked(file: string): Promise<CborReader> {
+  return new CborReader(unpack(await readFile(file), file), file);
+}
+
+/** Synchronous: a chunk is ~100 KB, and the merge waits for it either way. */
+function readPackedSync(file: string): CborReader {
+  return new CborReader(unpack(readFileSync(file), file), file);
+}
+
+function pack(cbor: Buffer): Promise<Buffer> {
+  return gzipAsync(Buffer.concat([SIGNATURE, cbor]));
+}
+
+/** Room for the signature and a chunk's head (an array of one array), before its words. */
+const CHUNK_RESERVE = SIGNATURE.length + 6;
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Rust's `String` order, which Pagefind's chunks are sorted by: UTF-8 bytes. */
+function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+function readMeta(r: CborReader): Meta {
+  r.struct(6, 'the metadata');
+  const version = r.text();
+  const pages: Meta['pages'] = [];
+  for (let n = r.array(); n > 0; n--) {
+    r.struct(3, 'a page');
+    pages.push({ hash: r.text(), wordCount: r.uint(), group: r.text() });
+  }
+  const chunks: Meta['chunks'] = [];
+  for (let n = r.array(); n > 0; n--) {
+    r.struct(3, 'a chunk');
+    chunks.push({ from: r.text(), to: r.text(), hash: r.text() });
+  }
+  const filters: Meta['filters'] = [];
+  for (let n = r.array(); n > 0; n--) {
+    r.struct(2, 'a filter');
+    filters.push({ filter: r.text(), hash: r.text() });
+  }
+  const sorts: Meta['sorts'] = [];
+  for (let n = r.array(); n > 0; n--) {
+    r.struct(2, 'a sort');
+    const sort = r.text();
+    const order: number[] = [];
+    for (let k = r.array(); k > 0; k--) order.push(r.uint());
+    sorts.push({ sort, pages: order });
+  }
+  const fields: string[] = [];
+  for (let n = r.array(); n > 0; n--) fields.push(r.text());
+  return { version, pages, chunks, filters, sorts, fields };
+}
+
+function writeMeta(meta: Meta): Buffer {
+  const w = new CborWriter().array(6).text(meta.version).array(meta.pages.length);
+  for (const p of meta.pages) w.array(3).text(p.hash).uint(p.wordCount).text(p.group);
+  w.array(meta.chunks.length);
+  for (const c of meta.chunks) w.array(3).text(c.from).text(c.to).text(c.hash);
+  w.array(meta.filters.length);
+  for (const f of meta.filters) w.array(2).text(f.filter).text(f.hash);
+  w.array(meta.sorts.length);
+  for (const s of meta.sorts) {
+    w.array(2).text(s.sort).array(s.pages.length);
+    for (const p of s.pages) w.uint(p);
+  }
+  w.array(meta.fields.length);
+  for (const f of meta.fields) w.text(f);
+  return w.finish();
+}
+
+/** Reads a word's page list (numbers stored as deltas), moved by `offset`. */
+function readPages(r: CborReader, offset: number): Pages {
+  const count = r.array();
+  const pages: Pages = { bytes: r.bytes, count, first: 0, last: 0, rest: r.pos, end: r.pos, size: 0 };
+  let page = offset;
+  for (let i = 0; i < count; i++) {
+    r.struct(3, 'a word page');
+    page += r.uint();
+    if (i === 0) {
+      pages.first = page;
+      pages.rest = r.pos;
+    }
+    const locs = r.array();
+    r.skipItems(locs);
+    const metaLocs = r.array();
+    r.skipItems(metaLocs);
+    pages.size += locs + metaLocs + 1;
+  }
+  pages.last = page;
+  pages.end = r.pos;
+  return pages;
+}
+
+/** Writes page lists of several shards as one, in order. */
+function writePages(w: CborWriter, lists: Pages[]): void {
+  let count = 0;
+  for (const list of lists) count += list.count;
+  w.array(count);
+  let last = 0;
+  for (const list of lists) {
+    if (list.count === 0) continue;
+    w.array(3)
+      .uint(list.first - last)
+      .raw(list.bytes, list.rest, list.end);
+    last = list.last;
+  }
+}
+
+/** A shard's words in order, read one chunk at a time. */
+class ShardWords {
+  private chunk = 0;
+  private reader: CborReader | null = null;
+  private left = 0;
+  word: Word | null = null;
+
+  constructor(readonly shard: Shard) {}
+
+  next(): Word | null {
+    while (this.left === 0) {
+      const chunk = this.shard.meta.chunks[this.chunk++];
+      if (!chunk) return (this.word = null);
+      this.reader = readPackedSync(join(this.shard.dir, 'index', `${chunk.hash}.pf_index`));
+      this.reader.struct(1, 'a chunk');
+      this.left = this.reader.array();
+    }
+    const r = this.reader!;
+    this.left--;
+    r.struct(3, 'a word');
+    const word = r.textBytes();
+    const pages = [readPages(r, this.shard.offset)];
+    const variants: Word['variants'] = [];
+    for (let n = r.array(); n > 0; n--) {
+      r.struct(2, 'a variant');
+      variants.push({ form: r.textBytes(), pages: [readPages(r, this.shard.offset)] });
+    }
+    return (this.word = { word, key: word.toString('latin1'), pages, variants });
+  }
+}
+
+/** A binary heap of the shards' current words, smallest word first, then earliest shard. */
+class WordHeap {
+  private items: Array<{ words: ShardWords; order: number }> = [];
+
+  private less(a: number, b: number): boolean {
+    const x = this.items[a]!;
+    const y = this.items[b]!;
+    const p = x.words.word!.key;
+    const q = y.words.word!.key;
+    return p < q || (p === q && x.order < y.order);
+  }
+
+  private swap(a: number, b: number): void {
+    [this.items[a], this.items[b]] = [this.items[b]!, this.items[a]!];
+  }
+
+  push(words: ShardWords, order: number): void {
+    this.items.push({ words, order });
+    for (let i = this.items.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  pop(): { words: ShardWords; order: number } | undefined {
+    const top = this.items[0];
+    const last = this.items.pop();
+    if (this.items.length > 0 && last) {
+      this.items[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < this.items.length && this.less(l, m)) m = l;
+        if (r < this.items.length && this.less(r, m)) m = r;
+        if (m === i) break;
+        this.swap(i, m);
+        i = m;
+      }
+    }
+    return top;
+  }
+
+  peek(): Word | undefined {
+    return this.items[0]?.words.word ?? undefined;
+  }
+}
+
+/** Pagefind's chunk_meta: each boundary narrowed to the shortest prefixes that tell the chunks apart. */
+function chunkRanges(bounds: Array<{ from: string; to: string }>): Array<{ from: string; to: string }> {
+  const ranges = bounds.map((b) => ({ ...b }));
+  for (let i = 0; i + 1 < ranges.length; i++) {
+    const a = Array.from(ranges[i]!.to);
+    const b = Array.from(ranges[i + 1]!.from);
+    let common = 0;
+    while (common < a.length && common < b.length && a[common] === b[common]) common++;
+    const aPrefix = a.slice(0, common + 1).join('');
+    if (compareUtf8(aPrefix, ranges[i]!.from) >= 0) ranges[i]!.to = aPrefix;
+    ranges[i + 1]!.from = b.slice(0, common + 1).join('');
+  }
+  return ranges;
+}
+
+/** A file name from a content hash, as short as Pagefind's, longer where two would meet. */
+function shortName(language: string, hash: string, taken: Set<string>): string {
+  let length = 7;
+  let name = `${language}_${hash.slice(0, length)}`;
+  while (taken.has(name) && length < hash.length) name = `${language}_${hash.slice(0, ++length)}`;
+  taken.add(name);
+  return name;
+}
+
+/** Writes a file unless it holds these bytes already (an incremental build rewrites few). */
+async function writeIfChanged(file: string, bytes: Buffer): Promise<void> {
+  try {
+    if ((await readFile(file)).equals(bytes)) return;
+  } catch {
+    // absent: written below
+  }
+  await writeFile(file, bytes);
+}
+
+/** Removes the files of `dir` that are not in `keep`. */
+async function prune(dir: string, keep: Set<string>): Promise<void> {
+  for (const name of await readdir(dir))
+    if (!keep.has(name)) await rm(join(dir, name), { recursive: true, force: true });
+}
+
+async function loadShard(source: MergeShard): Promise<Shard> {
+  const entryFile = join(source.dir, 'pagefind-entry.json');
+  const entry = JSON.parse(await readFile(entryFile, 'utf8')) as Entry;
+  if (entry.version !== PAGEFIND_FORMAT)
+    throw new Error(`${entryFile}: Pagefind ${entry.version}, but the merge reads ${PAGEFIND_FORMAT} only`);
+  const languages = Object.keys(entry.languages);
+  if (languages.length !== 1) throw new Error(`${entryFile}: ${languages.length} languages, the merge takes one`);
+  const language = languages[0]!;
+  const metaFile = join(source.dir, `pagefind.${entry.languages[language]!.hash}.pf_meta`);
+  const meta = readMeta(await readPacked(metaFile));
+  if (meta.pages.some((p) => p.group !== '')) throw new Error(`${metaFile}: fragment groups are not merged`);
+  return { dir: source.dir, language, entry, meta, offset: 0, sortValues: source.sortValues };
+}
+
+/** The order of a sort over all pages, as Pagefind computes it (number if every value is one). */
+function sortOrder(values: Array<[value: string, page: number]>): number[] {
+  const numeric = values.every(([v]) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v));
+  const sorted = [...values].sort(([a, pa], [b, pb]) => {
+    const c = numeric ? Number(a) - Number(b) : compareUtf8(a, b);
+    return c !== 0 ? c : pa - pb;
+  });
+  return sorted.map(([, page]) => page);
+}
+
+export async function mergeBundles(options: MergeOptions): Promise<MergeResult> {
+  const shards = await Promise.all(options.shards.map(loadShard));
+  if (shards.length === 0) throw new Error('no Pagefind bundle to merge');
+  const first = shards[0]!;
+  for (const s of shards) {
+    if (s.language !== first.language) throw new Error(`${s.dir}: language ${s.language}, not ${first.language}`);
+    // Positions in page metadata name their field by its index in this list.
+    if (s.meta.fields.join('\n') !== first.meta.fields.join('\n'))
+      throw new Error(`${s.dir}: metadata fields ${s.meta.fields.join(', ')}, not ${first.meta.fields.join(', ')}`);
+  }
+  const language = first.language;
+  let pages = 0;
+  for (const s of shards) {
+    s.offset = pages;
+    pages += s.meta.pages.length;
+  }
+  const out = options.outDir;
+  for (const sub of ['index', 'filter', 'fragment']) await mkdir(join(out, sub), { recursive: true });
+
+  // Fragments: linked, not copied (a link costs a directory entry; a copy here costs ten
+  // times as much), under Pagefind's names, lengthened where two shards' names meet.
+  const fragmentNames = new Set<string>();
+  const metaPages: Meta['pages'] = [];
+  const placing: Array<Promise<void>> = [];
+  for (const s of shards) {
+    for (const p of s.meta.pages) {
+      const source = join(s.dir, 'fragment', `${p.hash}.pf_fragment`);
+      let name = p.hash;
+      if (fragmentNames.has(name)) name = shortName(language, sha256(await readFile(source)), fragmentNames);
+      fragmentNames.add(name);
+      metaPages.push({ hash: name, wordCount: p.wordCount, group: '' });
+      placing.push(placeFragment(source, join(out, 'fragment', `${name}.pf_fragment`)));
+      if (placing.length >= 64) await Promise.all(placing.splice(0));
+    }
+  }
+  await Promise.all(placing);
+  await prune(join(out, 'fragment'), new Set([...fragmentNames].map((n) => `${n}.pf_fragment`)));
+
+  // Filters: small (a page number per page and value); decoded and merged whole.
+  const filterValues = new Map<string, Map<string, number[]>>();
+  for (const s of shards) {
+    for (const { filter, hash } of s.meta.filters) {
+      const r = await readPacked(join(s.dir, 'filter', `${hash}.pf_filter`));
+      r.struct(2, 'a filter index');
+      const name = r.text();
+      const values = filterValues.get(name) ?? new Map<string, number[]>();
+      filterValues.set(name, values);
+      if (name !== filter) throw new Error(`${s.dir}: filter file ${hash} holds ${name}, not ${filter}`);
+      for (let n = r.array(); n > 0; n--) {
+        r.struct(2, 'a filter value');
+        const value = r.text();
+        const list = values.get(value) ?? [];
+        values.set(value, list);
+        for (let k = r.array(); k > 0; k--) list.push(r.uint() + s.offset);
+      }
+    }
+  }
+  const filterNames = new Set<string>();
+  const metaFilters: Meta['filters'] = [];
+  const filterFiles = new Set<string>();
+  for (const filter of [...filterValues.keys()].sort(compareUtf8)) {
+    const values = filterValues.get(filter)!;
+    const w = new CborWriter().array(2).text(filter).array(values.size);
+    for (const value of [...values.keys()].sort(compareUtf8)) {
+      const list = values.get(value)!;
+      w.array(2).text(value).array(list.length);
+      for (const p of list) w.uint(p);
+    }
+    const cbor = w.finish();
+    const name = shortName(language, sha256(cbor), filterNames);
+    metaFilters.push({ filter, hash: name });
+    filterFiles.add(`${name}.pf_filter`);
+    await writeIfChanged(join(out, 'filter', `${name}.pf_filter`), await pack(cbor));
+  }
+  await prune(join(out, 'filter'), filterFiles);
+
+  // Sorts: from the values, which the bundles do not keep.
+  const sortNames = new Set(shards.flatMap((s) => s.meta.sorts.map((x) => x.sort)));
+  const metaSorts: Meta['sorts'] = [...sortNames].sort(compareUtf8).map((sort) => {
+    const values: Array<[string, number]> = [];
+    for (const s of shards) {
+      const own = s.sortValues[sort];
+      if (!own || own.length !== s.meta.pages.length)
+        throw new Error(`${s.dir}: ${own?.length ?? 0} values of sort ${sort} for ${s.meta.pages.length} pages`);
+      own.forEach((v, i) => values.push([v, i + s.offset]));
+    }
+    return { sort, pages: sortOrder(values) };
+  });
+
+  // Words: the shards' sorted runs merged, and cut into chunks where Pagefind cuts them.
+  const heap = new WordHeap();
+  for (const [order, s] of shards.entries()) {
+    const words = new ShardWords(s);
+    if (words.next()) heap.push(words, order);
+  }
+  const chunkNames = new Set<string>();
+  const chunkBounds: Array<{ from: string; to: string; hash: string }> = [];
+  const writes: Array<Promise<void>> = [];
+  let body = new CborWriter(CHUNK_RESERVE);
+  let count = 0;
+  let size = 0;
+  let firstWord = '';
+  let lastWord = '';
+  let words = 0;
+  const closeChunk = (): void => {
+    const file = body.finish(Buffer.concat([SIGNATURE, new CborWriter().array(1).array(count).finish()]));
+    const name = shortName(language, sha256(file.subarray(SIGNATURE.length)), chunkNames);
+    chunkBounds.push({ from: firstWord, to: lastWord, hash: name });
+    writes.push(gzipAsync(file).then((bytes) => writeIfChanged(join(out, 'index', `${name}.pf_index`), bytes)));
+    body = new CborWriter(CHUNK_RESERVE);
+    count = 0;
+    size = 0;
+  };
+  for (let next = heap.peek(); next; next = heap.peek()) {
+    const { word, key } = next;
+    const merged: Word = { word, key, pages: [], variants: [] };
+    while (heap.peek()?.key === key) {
+      const { words: source, order } = heap.pop()!;
+      const w = source.word!;
+      merged.pages.push(...w.pages);
+      for (const v of w.variants) {
+        const same = merged.variants.find((m) => m.form.equals(v.form));
+        if (same) same.pages.push(...v.pages);
+        else merged.variants.push({ form: v.form, pages: [...v.pages] });
+      }
+      if (source.next()) heap.push(source, order);
+    }
+    words++;
+    const text = word.toString('utf8');
+    if (count === 0) firstWord = text;
+    lastWord = text;
+    body.array(3).text(word);
+    writePages(body, merged.pages);
+    body.array(merged.variants.length);
+    for (const v of merged.variants) {
+      body.array(2).text(v.form);
+      writePages(body, v.pages);
+    }
+    count++;
+    for (const list of merged.pages) size += list.size;
+    if (size >= CHUNK_SIZE) closeChunk();
+    // Bounded: the compressed chunks wait in memory only this many at a time.
+    if (writes.length >= 64) await Promise.all(writes.splice(0));
+  }
+  if (count > 0) closeChunk();
+  await Promise.all(writes);
+  const ranges = chunkRanges(chunkBounds);
+  const metaChunks = chunkBounds.map((c, i) => ({ ...ranges[i]!, hash: c.hash }));
+  await prune(join(out, 'index'), new Set(metaChunks.map((c) => `${c.hash}.pf_index`)));
+
+  const metaCbor = writeMeta({
+    version: first.meta.version,
+    pages: metaPages,
+    chunks: metaChunks,
+    filters: metaFilters,
+    sorts: metaSorts,
+    fields: first.meta.fields,
+  });
+  const metaHash = `${language}_${sha256(metaCbor).slice(0, 10)}`;
+  const metaFile = `pagefind.${metaHash}.pf_meta`;
+  await writeIfChanged(join(out, metaFile), await pack(metaCbor));
+
+  const runtime = [...RUNTIME_FILES, ...(await readdir(first.dir)).filter((f) => /^wasm\..*\.pagefind$/.test(f))];
+  for (const file of runtime) await writeIfChanged(join(out, file), await readFile(join(first.dir, file)));
+  const firstLanguage = first.entry.languages[language]!;
+  const entry = JSON.stringify({
+    ...first.entry,
+    languages: { [language]: { ...firstLanguage, hash: metaHash, page_count: pages } },
+  });
+  await writeIfChanged(join(out, 'pagefind-entry.json'), Buffer.from(entry));
+  await prune(
+    out,
+    new Set(['index', 'filter', 'fragment', metaFile, 'pagefind-entry.json', ...runtime, ...(options.keep ?? [])]),
+  );
+  return { pages, words, chunks: metaChunks.length, entry };
+}
+
+/**
+ * Puts a shard's fragment into the merged bundle: a hard link, left alone when it is one to
+ * the same file already. A copy where links cannot be made (another file system).
+ */
+async function placeFragment(source: string, target: string): Promise<void> {
+  const [from, to] = await Promise.all([lstat(source), lstat(target).catch(() => null)]);
+  if (to && to.ino === from.ino && to.dev === from.dev) return;
+  if (to) await unlink(target);
+  try {
+    await link(source, target);
+  } catch {
+    const temporary = `${target}.tmp`;
+    await copyFile(source, temporary);
+    await rename(temporary, target);
+  }
+}

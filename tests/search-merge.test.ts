@@ -1,0 +1,236 @@
+/**
+ * The merge of Pagefind bundles (src/search/merge.ts) against Pagefind itself: the same pages
+ * indexed once in one index and once in three shards then merged must give the same index,
+ * decoded with an independent CBOR decoder (cborg), word by word and position by position.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { decode } from 'cborg';
+import { close, createIndex } from 'pagefind';
+import { mergeBundles } from '../src/search/merge.ts';
+
+type Cbor = number | string | Cbor[];
+
+interface TestPage {
+  url: string;
+  html: string;
+  date: string;
+}
+
+const WORDS = [
+  '中美',
+  '元首',
+  '会晤',
+  '拜登',
+  '习近平',
+  '关税',
+  '台湾',
+  '芬太尼',
+  '大豆',
+  '华盛顿',
+  '北京',
+  '旧金山',
+  '经济',
+  '贸易',
+  '气候',
+  '合作',
+  '竞争',
+  '外交部',
+  '发言人',
+  '表示',
+  '双边关系',
+  '峰会',
+  '记者',
+  '报道',
+  'APEC',
+  'Beyoncé',
+  'café',
+  'Biden',
+  'summit',
+  '2023',
+];
+const OUTLETS = ['联合早报', '德国之声', '新华社', 'ZAKER'];
+
+function pages(count: number): TestPage[] {
+  let seed = 20261201;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const pick = (): string => WORDS[Math.floor(random() * random() * WORDS.length)]!;
+  return Array.from({ length: count }, (_, i) => {
+    const title = `${pick()}${pick()}：${pick()}${pick()}`;
+    const paragraphs = Array.from({ length: 3 + Math.floor(random() * 6) }, () =>
+      Array.from({ length: 40 + Math.floor(random() * 80) }, pick).join(random() < 0.5 ? '' : ' '),
+    );
+    // Pages go in pairs of one date (one pair across two shards), so that ties are checked too.
+    const date = `20${10 + Math.floor(i / 14)}-0${1 + (Math.floor(i / 2) % 9)}-10T0800`;
+    const outlet = OUTLETS[i % OUTLETS.length]!;
+    const event = i % 5 === 0 ? '<span data-pagefind-filter="event:旧金山会晤"></span>' : '';
+    const html =
+      `<!DOCTYPE html><html lang="zh-CN"><head><title>${title}</title></head>` +
+      `<body data-pagefind-body data-pagefind-sort="date:${date}">` +
+      `<span data-pagefind-filter="outlet:${outlet}"></span><span data-pagefind-filter="year:${date.slice(0, 4)}"></span>${event}` +
+      `<span data-pagefind-meta="date:${date}"></span><span data-pagefind-meta="outlet:${outlet}"></span>` +
+      `<h1 data-pagefind-meta="title" data-pagefind-weight="10">${title}</h1>` +
+      paragraphs.map((p) => `<p>${p}</p>`).join('') +
+      `</body></html>`;
+    return { url: `/articles/${i}/`, html, date };
+  });
+}
+
+async function bundle(dir: string, records: TestPage[]): Promise<void> {
+  const { index, errors } = await createIndex({ forceLanguage: 'zh' });
+  assert.ok(index, errors.join('; '));
+  for (const record of records) {
+    const added = await index.addHTMLFile({ url: record.url, content: record.html });
+    assert.deepEqual(added.errors, []);
+  }
+  const written = await index.writeFiles({ outputPath: dir });
+  assert.deepEqual(written.errors, []);
+  await index.deleteIndex();
+}
+
+function load(file: string): Cbor {
+  const bytes = gunzipSync(readFileSync(file));
+  assert.equal(bytes.subarray(0, 12).toString(), 'pagefind_dcd');
+  return decode(bytes.subarray(12), { useMaps: false }) as Cbor;
+}
+
+/** Absolute page numbers from a word's delta-encoded page list. */
+function absolute(list: Cbor[]): Cbor[] {
+  let page = 0;
+  return list.map((entry) => {
+    const [delta, locs, metaLocs] = entry as [number, Cbor, Cbor];
+    page += delta;
+    return [page, locs, metaLocs];
+  });
+}
+
+/** A bundle, decoded into what a search reads, independent of file names and of hash order. */
+function read(dir: string): Record<string, unknown> {
+  const entry = JSON.parse(readFileSync(join(dir, 'pagefind-entry.json'), 'utf8')) as {
+    version: string;
+    languages: Record<string, { hash: string; page_count: number }>;
+  };
+  const language = entry.languages['zh']!;
+  const [version, metaPages, chunks, filters, sorts, fields] = load(join(dir, `pagefind.${language.hash}.pf_meta`)) as [
+    string,
+    Cbor[][],
+    Cbor[][],
+    Cbor[][],
+    Cbor[],
+    Cbor,
+  ];
+  const fragments = metaPages.map(([hash, wordCount]) => [
+    wordCount,
+    JSON.parse(
+      gunzipSync(readFileSync(join(dir, 'fragment', `${hash as string}.pf_fragment`)))
+        .subarray(12)
+        .toString(),
+    ),
+  ]);
+  const words = chunks.flatMap(([, , hash]) => {
+    const [list] = load(join(dir, 'index', `${hash as string}.pf_index`)) as [Cbor[][]];
+    return list.map(([word, pagesOf, variants]) => [
+      word,
+      absolute(pagesOf as Cbor[]),
+      (variants as Cbor[][])
+        .map(([form, of]) => [form, absolute(of as Cbor[]).sort((a, b) => (a as number[])[0]! - (b as number[])[0]!)])
+        .sort(),
+    ]);
+  });
+  const filterValues = Object.fromEntries(
+    filters.map(([name, hash]) => {
+      const [, values] = load(join(dir, 'filter', `${hash as string}.pf_filter`)) as [string, Cbor[][]];
+      return [name, Object.fromEntries(values.map(([value, of]) => [value, of]))];
+    }),
+  );
+  return {
+    version: [entry.version, version, language.page_count],
+    fragments,
+    ranges: chunks.map(([from, to]) => [from, to]),
+    words,
+    filters: filterValues,
+    sorts,
+    fields,
+  };
+}
+
+describe('merging Pagefind bundles', () => {
+  const root = mkdtempSync(join(tmpdir(), 'merge-'));
+  const all = pages(150);
+  const cuts = [0, 40, 95, 150];
+  const shards = cuts.slice(1).map((end, k) => ({ dir: join(root, `shard-${k}`), records: all.slice(cuts[k], end) }));
+  const mergeShards = shards.map((s) => ({ dir: s.dir, sortValues: { date: s.records.map((r) => r.date) } }));
+  let single: Record<string, unknown>;
+
+  before(async () => {
+    await bundle(join(root, 'single'), all);
+    for (const s of shards) await bundle(s.dir, s.records);
+    single = read(join(root, 'single'));
+  });
+
+  after(async () => {
+    await close();
+  });
+
+  it('gives the index Pagefind gives for all the pages at once', async () => {
+    const result = await mergeBundles({ shards: mergeShards, outDir: join(root, 'merged') });
+    const merged = read(join(root, 'merged'));
+    assert.ok((single['ranges'] as unknown[]).length > 2, 'the pages fill several chunks');
+    assert.equal(result.pages, 150);
+    for (const key of ['version', 'fields', 'sorts', 'filters', 'fragments', 'ranges']) {
+      assert.deepEqual(merged[key], single[key], key);
+    }
+    const [mine, theirs] = [merged['words'] as Cbor[][], single['words'] as Cbor[][]];
+    assert.equal(mine.length, theirs.length);
+    for (let i = 0; i < theirs.length; i++) assert.deepEqual(mine[i], theirs[i], `word ${String(theirs[i]![0])}`);
+    assert.ok(
+      theirs.some((w) => (w[2] as unknown[]).length > 0),
+      'a word with diacritics is in the index',
+    );
+  });
+
+  it('writes the same files again, and removes files that are not the bundle', async () => {
+    const out = join(root, 'again');
+    await mergeBundles({ shards: mergeShards, outDir: out, keep: ['fold.json'] });
+    writeFileSync(join(out, 'index', 'zh_stale.pf_index'), 'stale');
+    writeFileSync(join(out, 'fold.json'), '{}');
+    writeFileSync(join(out, 'stale.txt'), '');
+    const before = snapshot(out);
+    await mergeBundles({ shards: mergeShards, outDir: out, keep: ['fold.json'] });
+    const after = snapshot(out);
+    assert.equal(after['index/zh_stale.pf_index'], undefined);
+    assert.equal(after['stale.txt'], undefined);
+    assert.equal(after['fold.json'], Buffer.from('{}').toString('base64'), 'a file it was told to keep');
+    delete before['index/zh_stale.pf_index'];
+    delete before['stale.txt'];
+    assert.deepEqual(after, before);
+  });
+
+  it('refuses a bundle of another Pagefind version, naming its file', async () => {
+    const copy = join(root, 'other-version');
+    cpSync(shards[0]!.dir, copy, { recursive: true });
+    const file = join(copy, 'pagefind-entry.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"1.6.0"', '"9.9.9"'));
+    await assert.rejects(
+      mergeBundles({ shards: [{ ...mergeShards[0]!, dir: copy }], outDir: join(root, 'refused') }),
+      (error: Error) => error.message.includes(file) && error.message.includes('9.9.9'),
+    );
+  });
+});
+
+function snapshot(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files[path.slice(dir.length + 1)] = readFileSync(path).toString('base64');
+  }
+  return files;
+}
