@@ -175,6 +175,7 @@ for (const n of sizes) {
     searchQueryBytes: download.bytes,
     searchQueryWireBytes: download.wireBytes,
     searchQueryRequests: download.requests,
+    searchQueriesWireBytes: download.queries,
     outputBytes: size(site),
     searchIndexBytes: size(join(site, 'pagefind')),
     pages: render.pages,
@@ -237,6 +238,7 @@ const header = [
   'output',
   'search index',
   'query download (wire)',
+  'wire per query',
 ];
 const secs = (ms: unknown): string => (typeof ms === 'number' ? (ms / 1000).toFixed(1) : '–');
 const show = (v: unknown, unit = ''): string => (v === undefined ? '–' : `${String(v)}${unit}`);
@@ -257,6 +259,11 @@ const rows = merged.map((r) => {
     mb(r['outputBytes'] as number),
     mb(r['searchIndexBytes'] as number),
     r['searchQueryBytes'] === undefined ? '–' : `${kb(r['searchQueryBytes'])} (${kb(r['searchQueryWireBytes'])})`,
+    r['searchQueriesWireBytes'] === undefined
+      ? '–'
+      : Object.entries(r['searchQueriesWireBytes'] as Record<string, number>)
+          .map(([q, b]) => `${q} ${kb(b)}`)
+          .join(', '),
   ];
 });
 const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
