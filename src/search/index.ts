@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ArticleView, SiteData } from '../site/data.ts';
 import { sharedFoldTable } from './fold.ts';
-import { mergeBundles } from './merge.ts';
+import { mergeBundlesInWorker } from './merge.ts';
 
 export interface SearchIndexOptions {
   siteDir: string;
@@ -47,6 +47,11 @@ export interface SearchIndexOptions {
    * overcommit both the cores and the memory.
    */
   narrowUntil?: Promise<unknown>;
+  /**
+   * Until this settles, nothing is written to the site folder (a full build empties it
+   * first); the shards, kept beside the archive, are indexed meanwhile.
+   */
+  siteReady?: Promise<unknown>;
   /** Archives smaller than this get one shard (default SHARD_MIN). */
   shardMin?: number;
 }
@@ -286,7 +291,6 @@ function fileHash(file: string): string {
 export async function buildSearchIndex(options: SearchIndexOptions): Promise<SearchIndexResult> {
   const started = performance.now();
   const root = join(options.siteDir, 'pagefind');
-  await mkdir(root, { recursive: true });
   await mkdir(options.shardsDir, { recursive: true });
   const plan = planIndex(options.site(), options);
   const sameKey = options.previous?.key === options.key;
@@ -307,6 +311,8 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
     if (!names.has(entry.name)) await rm(join(options.shardsDir, entry.name), { recursive: true, force: true });
   }
   await indexShards(jobs, options.jobs ?? Math.max(1, availableParallelism()), options.narrowUntil);
+  await options.siteReady;
+  await mkdir(root, { recursive: true });
   const entryFile = join(root, 'pagefind-entry.json');
   const keep = ['archive.json', 'fold.json'];
   if (plan.shards.length === 0) {
@@ -318,7 +324,7 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
     fileHash(entryFile) === '' ||
     options.previous?.merged !== fileHash(entryFile)
   ) {
-    await mergeBundles({
+    await mergeBundlesInWorker({
       shards: plan.shards.map((name) => ({
         dir: join(options.shardsDir, name),
         sortValues: { date: plan.dates.get(name)! },

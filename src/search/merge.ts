@@ -22,6 +22,7 @@ import { copyFile, link, lstat, mkdir, readFile, readdir, rename, rm, unlink, wr
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { gunzipSync, gzip } from 'node:zlib';
 import { CborReader, CborWriter } from './cbor.ts';
 
@@ -373,6 +374,28 @@ function sortOrder(values: Array<[value: string, page: number]>): number[] {
     return c !== 0 ? c : pa - pb;
   });
   return sorted.map(([, page]) => page);
+}
+
+/**
+ * Runs `mergeBundles` on a worker thread (merge-worker.ts): the build's main thread renders
+ * pages meanwhile. The young generation is larger than the default, because the merge makes
+ * millions of short-lived objects (a word and its page lists at a time): with the default,
+ * the garbage collector took a sixth of it.
+ */
+export function mergeBundlesInWorker(options: MergeOptions): Promise<MergeResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./merge-worker-entry.js', import.meta.url), {
+      workerData: options,
+      resourceLimits: { maxYoungGenerationSizeMb: 64 },
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the search index merge stopped (exit code ${code})`)));
+    worker.once('message', (reply: { ok: true; result: MergeResult } | { ok: false; message: string }) => {
+      if (reply.ok) resolve(reply.result);
+      else reject(new Error(reply.message));
+      void worker.terminate();
+    });
+  });
 }
 
 export async function mergeBundles(options: MergeOptions): Promise<MergeResult> {

@@ -192,13 +192,17 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   );
   // The pages and the search index at once: Eleventy renders on one core while Pagefind
   // indexes on the other, and on every core once the pages are written (one after the
-  // other, a core was idle for the whole render). The index starts once the output folder
+  // other, a core was idle for the whole render). The shards are indexed from the start
+  // (they are kept beside the archive); the merged index is written once the output folder
   // is ready.
   let folderReady!: () => void;
   const ready = new Promise<void>((resolveReady) => (folderReady = resolveReady));
   const rendering = renderSite(options, { onFolderReady: folderReady, seal: false });
-  await Promise.race([ready, rendering]);
-  const indexing = indexSite(options, { narrowUntil: rendering, seal: false });
+  const indexing = indexSite(options, {
+    narrowUntil: rendering,
+    siteReady: Promise.race([ready, rendering]),
+    seal: false,
+  });
   // The view model is let go once the pages are written and the index is planned: Pagefind's
   // processes need the memory then.
   void rendering.then(forgetSiteData, () => undefined);
@@ -287,7 +291,7 @@ export async function renderSite(
  */
 export async function indexSite(
   options: BuildOptions,
-  steps: { narrowUntil?: Promise<unknown>; seal?: boolean } = {},
+  steps: { narrowUntil?: Promise<unknown>; siteReady?: Promise<unknown>; seal?: boolean } = {},
 ): Promise<SearchIndexResult> {
   const config = await loadContentConfig(options.contentDir);
   const statePath = join(options.archiveDir, SEARCH_STATE);
@@ -308,6 +312,7 @@ export async function indexSite(
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(options.searchShardMin !== undefined ? { shardMin: options.searchShardMin } : {}),
     ...(steps.narrowUntil ? { narrowUntil: steps.narrowUntil } : {}),
+    ...(steps.siteReady ? { siteReady: steps.siteReady } : {}),
   });
   await writeFile(statePath, JSON.stringify(result.state));
   if (steps.seal !== false) await sealSite(options);
