@@ -27,6 +27,11 @@ import { gunzipSync, gzip } from 'node:zlib';
 import { CborReader, CborWriter } from './cbor.ts';
 
 const gzipAsync = promisify(gzip);
+/**
+ * zlib's level 5, not Pagefind's 6: on a 10k archive's chunks (78 MB of CBOR), level 6 took
+ * 3.1 s of CPU for 33.1 MB and level 5 2.1 s for 33.4 MB (level 4: 1.3 s, 35.1 MB).
+ */
+const GZIP = { level: 5 };
 
 /** The version of Pagefind's index format this code reads and writes. */
 export const PAGEFIND_FORMAT = '1.6.0';
@@ -130,7 +135,7 @@ function readPackedSync(file: string): CborReader {
 }
 
 function pack(cbor: Buffer): Promise<Buffer> {
-  return gzipAsync(Buffer.concat([SIGNATURE, cbor]));
+  return gzipAsync(Buffer.concat([SIGNATURE, cbor]), GZIP);
 }
 
 /** Room for the signature and a chunk's head (an array of one array), before its words. */
@@ -506,7 +511,7 @@ export async function mergeBundles(options: MergeOptions): Promise<MergeResult> 
     const file = body.finish(Buffer.concat([SIGNATURE, new CborWriter().array(1).array(count).finish()]));
     const name = shortName(language, sha256(file.subarray(SIGNATURE.length)), chunkNames);
     chunkBounds.push({ from: firstWord, to: lastWord, hash: name });
-    writes.push(gzipAsync(file).then((bytes) => writeIfChanged(join(out, 'index', `${name}.pf_index`), bytes)));
+    writes.push(gzipAsync(file, GZIP).then((bytes) => writeIfChanged(join(out, 'index', `${name}.pf_index`), bytes)));
     body = new CborWriter(CHUNK_RESERVE);
     count = 0;
     size = 0;
