@@ -71,6 +71,7 @@ describe('incremental build', () => {
 
     const second = await build(work, content);
     assert.equal(second.render.incremental, true);
+    assert.equal(second.search.merged, true);
     assert.ok(second.render.removed >= 1, 'the removed article’s page is deleted');
     assert.ok(
       second.render.rendered < second.render.pages / 2,
@@ -87,7 +88,15 @@ describe('incremental build', () => {
     const third = await build(work, content);
     assert.equal(third.render.incremental, true);
     assert.equal(third.search.rebuilt, 0, 'no search shard is indexed again');
+    assert.equal(third.search.merged, false, 'nor the served index merged again');
     assert.ok(third.search.shards > 1);
+    assertSameTree(join(work, 'site'), join(fresh, 'site'));
+
+    // A served index that is not the one the last merge wrote is merged again.
+    unlinkSync(join(work, 'site', 'pagefind', 'pagefind-entry.json'));
+    const fourth = await build(work, content);
+    assert.equal(fourth.search.rebuilt, 0);
+    assert.equal(fourth.search.merged, true);
     assertSameTree(join(work, 'site'), join(fresh, 'site'));
     for (const dir of [content, work, fresh]) rmSync(dir, { recursive: true, force: true });
   });

@@ -62,6 +62,8 @@ export interface SearchIndexResult {
   shards: number;
   /** Shards indexed by this build (all of them in a full build). */
   rebuilt: number;
+  /** Whether the served index was merged again (not when no shard changed and it is intact). */
+  merged: boolean;
   state: SearchState;
 }
 
@@ -315,6 +317,7 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
   await mkdir(root, { recursive: true });
   const entryFile = join(root, 'pagefind-entry.json');
   const keep = ['archive.json', 'fold.json'];
+  let merged = false;
   if (plan.shards.length === 0) {
     await rm(root, { recursive: true, force: true });
     await mkdir(root, { recursive: true });
@@ -332,6 +335,7 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
       outDir: root,
       keep,
     });
+    merged = true;
   }
   // What the search page needs before it loads Pagefind: whether there is an index at all.
   await writeFile(join(root, 'archive.json'), JSON.stringify({ articles: plan.pages }));
@@ -346,6 +350,7 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
     ms: performance.now() - started,
     shards: plan.shards.length,
     rebuilt: jobs.length,
+    merged,
     state,
   };
 }
