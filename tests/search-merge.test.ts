@@ -213,6 +213,24 @@ describe('merging Pagefind bundles', () => {
     assert.deepEqual(after, before);
   });
 
+  it('gives each page its own fragment when two shards use the same fragment name', async () => {
+    // The same shard twice: every fragment name of the second meets one of the first.
+    const out = join(root, 'collide');
+    const twice = [mergeShards[0]!, mergeShards[0]!];
+    const result = await mergeBundles({ shards: twice, outDir: out });
+    const { fragments } = read(out) as { fragments: unknown[] };
+    assert.equal(result.pages, 2 * shards[0]!.records.length);
+    const own = (read(shards[0]!.dir) as { fragments: unknown[] }).fragments;
+    assert.deepEqual(fragments, [...own, ...own]);
+    const entry = JSON.parse(readFileSync(join(out, 'pagefind-entry.json'), 'utf8')) as {
+      languages: { zh: { hash: string } };
+    };
+    const [, pagesOf] = load(join(out, `pagefind.${entry.languages.zh.hash}.pf_meta`)) as [string, string[][]];
+    const names = pagesOf.map(([name]) => name);
+    assert.equal(new Set(names).size, names.length, 'no two pages share a fragment file');
+    assert.equal(readdirSync(join(out, 'fragment')).length, names.length);
+  });
+
   it('refuses a bundle of another Pagefind version, naming its file', async () => {
     const copy = join(root, 'other-version');
     cpSync(shards[0]!.dir, copy, { recursive: true });
