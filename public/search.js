@@ -133,6 +133,8 @@ async function run(initialFilters) {
 async function start() {
   // One index, merged at build time from the shards Pagefind built (src/search/merge.ts).
   const base = new URL('./pagefind/', import.meta.url);
+  // Fetched while Pagefind loads.
+  const foldTable = fetch(new URL('fold.json', base)).then((response) => response.json());
   const { articles } = await (await fetch(new URL('archive.json', base))).json();
   if (articles === 0) pagefind = EMPTY_INDEX;
   else {
@@ -141,7 +143,7 @@ async function start() {
     // Loads the filter index; without it a search reports no filter counts.
     await pagefind.filters();
   }
-  fold = await (await fetch(new URL('fold.json', base))).json();
+  fold = await foldTable;
   ui.classList.remove('is-hidden');
   const params = new URLSearchParams(location.search);
   input.value = params.get('q') ?? '';
