@@ -180,7 +180,9 @@ async function buildCommand(args: string[], serve: boolean): Promise<number> {
         `  errors    ${report.errors.length}\n` +
         `  warnings  ${report.warnings.length} (see ${values.archive}/report.json)\n` +
         `  pages     ${result.render.pages} (${result.render.incremental ? `incremental: ${result.render.rendered} written, ${result.render.removed} removed` : 'full build'})\n` +
-        `  search    ${result.search.pages} articles indexed in ${(result.search.ms / 1000).toFixed(2)} s\n` +
+        `  search    ${result.search.pages} articles indexed in ${(result.search.ms / 1000).toFixed(2)} s` +
+        ` (${result.search.rebuilt} of ${result.search.shards} shards indexed again` +
+        `${result.search.merged ? ', merged into one index' : ', index unchanged'})\n` +
         `  ingest    ${(result.ingest.ms / 1000).toFixed(2)} s\n` +
         `  total     ${(result.ms / 1000).toFixed(2)} s\n`,
     );
