@@ -295,8 +295,8 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
   const root = join(options.siteDir, 'pagefind');
   await mkdir(options.shardsDir, { recursive: true });
   const plan = planIndex(options.site(), options);
-  const sameKey = options.previous?.key === options.key;
-  const previous = sameKey ? options.previous!.shards : {};
+  // A new key indexes every shard again (and so the merge runs).
+  const previous = options.previous?.key === options.key ? options.previous.shards : {};
   const shardEntry = (name: string): string => fileHash(join(options.shardsDir, name, 'pagefind-entry.json'));
   const jobs: ShardJob[] = [];
   for (const { name, job } of plan.jobs) {
@@ -316,24 +316,19 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
   await options.siteReady;
   await mkdir(root, { recursive: true });
   const entryFile = join(root, 'pagefind-entry.json');
-  const keep = ['archive.json', 'fold.json'];
+  const served = fileHash(entryFile);
   let merged = false;
   if (plan.shards.length === 0) {
     await rm(root, { recursive: true, force: true });
     await mkdir(root, { recursive: true });
-  } else if (
-    jobs.length > 0 ||
-    !sameKey ||
-    fileHash(entryFile) === '' ||
-    options.previous?.merged !== fileHash(entryFile)
-  ) {
+  } else if (jobs.length > 0 || served === '' || options.previous?.merged !== served) {
     await mergeBundlesInWorker({
       shards: plan.shards.map((name) => ({
         dir: join(options.shardsDir, name),
         sortValues: { date: plan.dates.get(name)! },
       })),
       outDir: root,
-      keep,
+      keep: ['archive.json', 'fold.json'],
     });
     merged = true;
   }

@@ -64,8 +64,6 @@ export interface MergeResult {
   pages: number;
   words: number;
   chunks: number;
-  /** The bundle's `pagefind-entry.json`, as written. */
-  entry: string;
 }
 
 interface Entry {
@@ -125,12 +123,8 @@ function unpack(bytes: Buffer, file: string): Buffer {
   return plain.subarray(SIGNATURE.length);
 }
 
-async function readPacked(file: string): Promise<CborReader> {
-  return new CborReader(unpack(await readFile(file), file), file);
-}
-
-/** Synchronous: a chunk is ~100 KB, and the merge waits for it either way. */
-function readPackedSync(file: string): CborReader {
+/** Synchronous: the files are small (a chunk is ~100 KB), and the merge waits for each. */
+function readPacked(file: string): CborReader {
   return new CborReader(unpack(readFileSync(file), file), file);
 }
 
@@ -249,7 +243,7 @@ class ShardWords {
     while (this.left === 0) {
       const chunk = this.shard.meta.chunks[this.chunk++];
       if (!chunk) return (this.word = null);
-      this.reader = readPackedSync(join(this.shard.dir, 'index', `${chunk.hash}.pf_index`));
+      this.reader = readPacked(join(this.shard.dir, 'index', `${chunk.hash}.pf_index`));
       this.reader.struct(1, 'a chunk');
       this.left = this.reader.array();
     }
@@ -366,7 +360,7 @@ async function loadShard(source: MergeShard): Promise<Shard> {
   if (languages.length !== 1) throw new Error(`${entryFile}: ${languages.length} languages, the merge takes one`);
   const language = languages[0]!;
   const metaFile = join(source.dir, `pagefind.${entry.languages[language]!.hash}.pf_meta`);
-  const meta = readMeta(await readPacked(metaFile));
+  const meta = readMeta(readPacked(metaFile));
   if (meta.pages.some((p) => p.group !== '')) throw new Error(`${metaFile}: fragment groups are not merged`);
   return { dir: source.dir, language, entry, meta, offset: 0, sortValues: source.sortValues };
 }
@@ -381,18 +375,10 @@ function sortOrder(values: Array<[value: string, page: number]>): number[] {
   return sorted.map(([, page]) => page);
 }
 
-/**
- * Runs `mergeBundles` on a worker thread (merge-worker.ts): the build's main thread renders
- * pages meanwhile. The young generation is larger than the default, because the merge makes
- * millions of short-lived objects (a word and its page lists at a time): with the default,
- * the garbage collector took a sixth of it.
- */
+/** Runs `mergeBundles` on a worker thread (merge-worker.ts): the build's main thread renders pages meanwhile. */
 export function mergeBundlesInWorker(options: MergeOptions): Promise<MergeResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./merge-worker-entry.js', import.meta.url), {
-      workerData: options,
-      resourceLimits: { maxYoungGenerationSizeMb: 64 },
-    });
+    const worker = new Worker(new URL('./merge-worker-entry.js', import.meta.url), { workerData: options });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the search index merge stopped (exit code ${code})`)));
     worker.once('message', (reply: { ok: true; result: MergeResult } | { ok: false; message: string }) => {
@@ -445,7 +431,7 @@ export async function mergeBundles(options: MergeOptions): Promise<MergeResult> 
   const filterValues = new Map<string, Map<string, number[]>>();
   for (const s of shards) {
     for (const { filter, hash } of s.meta.filters) {
-      const r = await readPacked(join(s.dir, 'filter', `${hash}.pf_filter`));
+      const r = readPacked(join(s.dir, 'filter', `${hash}.pf_filter`));
       r.struct(2, 'a filter index');
       const name = r.text();
       const values = filterValues.get(name) ?? new Map<string, number[]>();
@@ -504,13 +490,13 @@ export async function mergeBundles(options: MergeOptions): Promise<MergeResult> 
   let body = new CborWriter(CHUNK_RESERVE);
   let count = 0;
   let size = 0;
-  let firstWord = '';
-  let lastWord = '';
+  let firstWord: Buffer = Buffer.alloc(0);
+  let lastWord: Buffer = Buffer.alloc(0);
   let words = 0;
   const closeChunk = (): void => {
     const file = body.finish(Buffer.concat([SIGNATURE, new CborWriter().array(1).array(count).finish()]));
     const name = shortName(language, sha256(file.subarray(SIGNATURE.length)), chunkNames);
-    chunkBounds.push({ from: firstWord, to: lastWord, hash: name });
+    chunkBounds.push({ from: firstWord.toString('utf8'), to: lastWord.toString('utf8'), hash: name });
     writes.push(gzipAsync(file, GZIP).then((bytes) => writeIfChanged(join(out, 'index', `${name}.pf_index`), bytes)));
     body = new CborWriter(CHUNK_RESERVE);
     count = 0;
@@ -531,9 +517,8 @@ export async function mergeBundles(options: MergeOptions): Promise<MergeResult> 
       if (source.next()) heap.push(source, order);
     }
     words++;
-    const text = word.toString('utf8');
-    if (count === 0) firstWord = text;
-    lastWord = text;
+    if (count === 0) firstWord = word;
+    lastWord = word;
     body.array(3).text(word);
     writePages(body, merged.pages);
     body.array(merged.variants.length);
@@ -577,7 +562,7 @@ export async function mergeBundles(options: MergeOptions): Promise<MergeResult> 
     out,
     new Set(['index', 'filter', 'fragment', metaFile, 'pagefind-entry.json', ...runtime, ...(options.keep ?? [])]),
   );
-  return { pages, words, chunks: metaChunks.length, entry };
+  return { pages, words, chunks: metaChunks.length };
 }
 
 /**
