@@ -18,12 +18,13 @@
  * Pagefind's own single index of the same pages.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, link, lstat, mkdir, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { gunzipSync, gzip } from 'node:zlib';
+import { placeFile } from '../site/place-file.ts';
 import { CborReader, CborWriter } from './cbor.ts';
 
 const gzipAsync = promisify(gzip);
@@ -412,7 +413,6 @@ export async function mergeBundles(options: MergeOptions): Promise<MergeResult> 
   // times as much), under Pagefind's names, lengthened where two shards' names meet.
   const fragmentNames = new Set<string>();
   const metaPages: Meta['pages'] = [];
-  const placing: Array<Promise<void>> = [];
   for (const s of shards) {
     for (const p of s.meta.pages) {
       const source = join(s.dir, 'fragment', `${p.hash}.pf_fragment`);
@@ -420,11 +420,9 @@ export async function mergeBundles(options: MergeOptions): Promise<MergeResult> 
       if (fragmentNames.has(name)) name = shortName(language, sha256(await readFile(source)), fragmentNames);
       fragmentNames.add(name);
       metaPages.push({ hash: name, wordCount: p.wordCount, group: '' });
-      placing.push(placeFragment(source, join(out, 'fragment', `${name}.pf_fragment`)));
-      if (placing.length >= 64) await Promise.all(placing.splice(0));
+      placeFile(source, join(out, 'fragment', `${name}.pf_fragment`));
     }
   }
-  await Promise.all(placing);
   await prune(join(out, 'fragment'), new Set([...fragmentNames].map((n) => `${n}.pf_fragment`)));
 
   // Filters: small (a page number per page and value); decoded and merged whole.
@@ -563,21 +561,4 @@ export async function mergeBundles(options: MergeOptions): Promise<MergeResult> 
     new Set(['index', 'filter', 'fragment', metaFile, 'pagefind-entry.json', ...runtime, ...(options.keep ?? [])]),
   );
   return { pages, words, chunks: metaChunks.length };
-}
-
-/**
- * Puts a shard's fragment into the merged bundle: a hard link, left alone when it is one to
- * the same file already. A copy where links cannot be made (another file system).
- */
-async function placeFragment(source: string, target: string): Promise<void> {
-  const [from, to] = await Promise.all([lstat(source), lstat(target).catch(() => null)]);
-  if (to && to.ino === from.ino && to.dev === from.dev) return;
-  if (to) await unlink(target);
-  try {
-    await link(source, target);
-  } catch {
-    const temporary = `${target}.tmp`;
-    await copyFile(source, temporary);
-    await rename(temporary, target);
-  }
 }

@@ -3,7 +3,7 @@
  * set (`/data/`). `serve` does the same and then watches: a change under `content/`
  * re-ingests and rebuilds, and Eleventy's dev server reloads the browser.
  */
-import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync, watch } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { loadContentConfig } from '../content/load.ts';
 import { runIngest, type RunResult } from '../ingest/run.ts';
 import { buildSearchIndex, type SearchIndexResult, type SearchState } from '../search/index.ts';
 import { FIXED_PAGES, forgetSiteData, loadSiteData, setRenderScope } from './data.ts';
+import { placeFile } from './place-file.ts';
 import { hashTree, pageFingerprints, readState, type BuildState } from './plan.ts';
 import { INGEST_VERSION } from '../ingest/article.ts';
 
@@ -109,16 +110,18 @@ async function publishData(
   previous: Record<string, string> | null,
 ): Promise<void> {
   const data = join(options.outDir, 'data');
+  const articles = join(options.archiveDir, 'articles');
   await mkdir(join(data, 'articles'), { recursive: true });
-  if (!signatures) await cp(join(options.archiveDir, 'articles'), join(data, 'articles'), { recursive: true });
-  for (const [id, signature] of Object.entries(signatures ?? {})) {
-    if (previous?.[id] === signature) continue;
-    await cp(join(options.archiveDir, 'articles', `${id}.json`), join(data, 'articles', `${id}.json`));
-  }
+  const ids = signatures
+    ? Object.keys(signatures).filter((id) => previous?.[id] !== signatures[id])
+    : readdirSync(articles, { withFileTypes: true }).flatMap((e) =>
+        e.isFile() && e.name.endsWith('.json') ? [e.name.slice(0, -'.json'.length)] : [],
+      );
+  for (const id of ids) placeFile(join(articles, `${id}.json`), join(data, 'articles', `${id}.json`));
   for (const id of Object.keys(previous ?? {})) {
     if (signatures && !(id in signatures)) await rm(join(data, 'articles', `${id}.json`), { force: true });
   }
-  for (const file of ['index.json', 'article.schema.json']) await cp(join(options.archiveDir, file), join(data, file));
+  for (const file of ['index.json', 'article.schema.json']) placeFile(join(options.archiveDir, file), join(data, file));
   // GitHub Pages must serve the files as they are, without Jekyll.
   await writeFile(join(options.outDir, '.nojekyll'), '');
 }
