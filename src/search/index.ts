@@ -52,6 +52,8 @@ export interface SearchIndexOptions {
    * first); the shards, kept beside the archive, are indexed meanwhile.
    */
   siteReady?: Promise<unknown>;
+  /** Called once the shards' threads are started (or there is nothing to index). */
+  onStarted?: () => void;
   /** Archives smaller than this get one shard (default SHARD_MIN). */
   shardMin?: number;
 }
@@ -312,7 +314,9 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
   for (const entry of await readdir(options.shardsDir, { withFileTypes: true })) {
     if (!names.has(entry.name)) await rm(join(options.shardsDir, entry.name), { recursive: true, force: true });
   }
-  await indexShards(jobs, options.jobs ?? Math.max(1, availableParallelism()), options.narrowUntil);
+  const indexing = indexShards(jobs, options.jobs ?? Math.max(1, availableParallelism()), options.narrowUntil);
+  options.onStarted?.();
+  await indexing;
   await options.siteReady;
   await mkdir(root, { recursive: true });
   const entryFile = join(root, 'pagefind-entry.json');
