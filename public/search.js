@@ -9,17 +9,48 @@ const status = document.getElementById('search-status');
 const list = document.getElementById('search-results');
 const more = document.getElementById('search-more');
 
+/** Where the index is: one, merged at build time from the shards Pagefind built (src/search/merge.ts). */
+const BASE = new URL('./pagefind/', import.meta.url);
 const FILTER_LABELS = { outlet: '媒体 Outlet', year: '年份 Year', event: '会晤 Event' };
 const PAGE = 10;
 
 let pagefind;
 /** An archive without articles has no index: every search finds nothing. */
 const EMPTY_INDEX = { search: async () => ({ results: [], filters: {} }) };
-let fold = {};
 let results = [];
 let shown = 0;
 
-function foldQuery(query) {
+/**
+ * Traditional → Simplified folding of the query, with the table src/search/fold.ts writes
+ * in blocks of 256 code points: only the blocks of the query's characters are fetched.
+ */
+const fold = {};
+let foldBlocks = new Set();
+const foldFetches = new Map();
+
+function loadFold(query) {
+  const wanted = new Set(Array.from(query, (ch) => (ch.codePointAt(0) >> 8).toString(16)));
+  const fetches = [...wanted]
+    .filter((name) => foldBlocks.has(name))
+    .map((name) => {
+      let fetching = foldFetches.get(name);
+      if (!fetching) {
+        // A block that fails to load leaves its characters unfolded this time, not the search broken.
+        fetching = fetch(new URL(`fold/${name}.json`, BASE))
+          .then((response) => (response.ok ? response.json() : {}))
+          .then(
+            (block) => Object.assign(fold, block),
+            () => foldFetches.delete(name),
+          );
+        foldFetches.set(name, fetching);
+      }
+      return fetching;
+    });
+  return Promise.all(fetches);
+}
+
+async function foldQuery(query) {
+  await loadFold(query);
   let out = '';
   for (const ch of query) out += fold[ch] ?? ch;
   return out;
@@ -121,7 +152,7 @@ async function run(initialFilters) {
     await renderFilters({}, {});
     return;
   }
-  const search = await pagefind.search(foldQuery(query), { filters });
+  const search = await pagefind.search(await foldQuery(query), { filters });
   results = search.results;
   await renderFilters(search.filters ?? {}, filters);
   await renderMore();
@@ -131,21 +162,20 @@ async function run(initialFilters) {
 }
 
 async function start() {
-  // One index, merged at build time from the shards Pagefind built (src/search/merge.ts).
-  const base = new URL('./pagefind/', import.meta.url);
+  const archive = await (await fetch(new URL('archive.json', BASE))).json();
+  foldBlocks = new Set(archive.fold ?? []);
+  const params = new URLSearchParams(location.search);
   // Fetched while Pagefind loads.
-  const foldTable = fetch(new URL('fold.json', base)).then((response) => response.json());
-  const { articles } = await (await fetch(new URL('archive.json', base))).json();
+  void loadFold(params.get('q') ?? '');
+  const { articles } = archive;
   if (articles === 0) pagefind = EMPTY_INDEX;
   else {
-    pagefind = await import(new URL('pagefind.js', base).href);
+    pagefind = await import(new URL('pagefind.js', BASE).href);
     await pagefind.options({ excerptLength: 40 });
     // Loads the filter index; without it a search reports no filter counts.
     await pagefind.filters();
   }
-  fold = await foldTable;
   ui.classList.remove('is-hidden');
-  const params = new URLSearchParams(location.search);
   input.value = params.get('q') ?? '';
   const filters = {};
   for (const name of Object.keys(FILTER_LABELS)) {

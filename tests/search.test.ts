@@ -25,13 +25,19 @@ function expected(query: string): string[] {
   return articles.filter((a) => foldToSimplified(`${a.title}\n${a.text}`).includes(q)).map((a) => a.title);
 }
 
-async function searchPage(query: string): Promise<{ page: Page; titles: string[]; status: string; errors: string[] }> {
+async function searchPage(
+  query: string,
+): Promise<{ page: Page; titles: string[]; status: string; errors: string[]; requests: string[] }> {
   const page = await browser.newPage();
   const errors: string[] = [];
+  const requests: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
   await page.route('**/*', (route) => {
-    if (route.request().url().startsWith(origin)) return route.continue();
+    if (route.request().url().startsWith(origin)) {
+      requests.push(route.request().url().slice(origin.length));
+      return route.continue();
+    }
     // An article opened from the results may show its original images; nothing else leaves.
     if (route.request().resourceType() !== 'image') outside.push(route.request().url());
     return route.abort();
@@ -46,7 +52,12 @@ async function searchPage(query: string): Promise<{ page: Page; titles: string[]
   await page.waitForTimeout(200);
   const titles = await page.locator('#search-results h2 a').allTextContents();
   const status = (await page.textContent('#search-status')) ?? '';
-  return { page, titles, status, errors };
+  return { page, titles, status, errors, requests };
+}
+
+/** The blocks of the fold table a page fetched (src/search/fold.ts). */
+function foldRequests(requests: string[]): string[] {
+  return requests.flatMap((url) => /\/pagefind\/fold\/([0-9a-f]+)\.json$/.exec(url)?.[1] ?? []).sort();
 }
 
 /**
@@ -102,10 +113,29 @@ function suite(label: string, shardMin: number | undefined): void {
     });
 
     it('finds Simplified text with a Traditional query (臺灣 → 台湾)', async () => {
-      const { page, titles } = await searchPage('臺灣');
+      const { page, titles, requests } = await searchPage('臺灣');
       const want = expected('台湾');
       assert.ok(want.length > 0);
       assert.deepEqual([...titles].sort(), [...want].sort());
+      // Only the fold table's blocks of the query's characters: 臺 is U+81FA, 灣 U+7063.
+      assert.deepEqual(foldRequests(requests), ['70', '81']);
+      await page.close();
+    });
+
+    it('folds a Traditional query typed on the page, fetching its blocks then', async () => {
+      const { page, requests } = await searchPage('华盛顿');
+      assert.ok(!foldRequests(requests).includes('81'));
+      await page.fill('#q', '臺灣');
+      await page.press('#q', 'Enter');
+      await page.waitForFunction(() => {
+        const el = (
+          globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }
+        ).document.getElementById('search-status');
+        return !!el && el.textContent.includes('臺灣');
+      });
+      const titles = await page.locator('#search-results h2 a').allTextContents();
+      assert.deepEqual([...titles].sort(), [...expected('台湾')].sort());
+      assert.ok(foldRequests(requests).includes('81'));
       await page.close();
     });
 

@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { HtmlValidate } from 'html-validate';
+import { foldBlockOf, foldTable } from '../src/search/fold.ts';
 import { runBuild } from '../src/site/build.ts';
 
 const PREFIX = '/news-archive/';
@@ -69,7 +70,6 @@ describe('site build of content/', () => {
       'pagefind/archive.json',
       'pagefind/pagefind.js',
       'pagefind/pagefind-entry.json',
-      'pagefind/fold.json',
       'sitemap.xml',
       'robots.txt',
       'feed.xml',
@@ -85,6 +85,22 @@ describe('site build of content/', () => {
     assert.equal(articlePages.length, 5);
     assert.ok(existsSync(join(site, 'articles/2022/11/15/g20-王毅谈习拜会-有利推动两国关系重回健康正轨/index.html')));
     assert.equal(readdirSync(join(site, 'data/articles')).length, 5);
+  });
+
+  it('publishes the fold table in blocks that add up to the whole table, each listed for the search page', () => {
+    const { fold } = JSON.parse(readFileSync(join(site, 'pagefind/archive.json'), 'utf8')) as { fold: string[] };
+    assert.deepEqual(readdirSync(join(site, 'pagefind/fold')).sort(), fold.map((name) => `${name}.json`).sort());
+    const whole: Record<string, string> = {};
+    for (const name of fold) {
+      const block = JSON.parse(readFileSync(join(site, 'pagefind/fold', `${name}.json`), 'utf8')) as Record<
+        string,
+        string
+      >;
+      for (const ch of Object.keys(block)) assert.equal(foldBlockOf(ch), name, `${ch} is in block ${name}`);
+      Object.assign(whole, block);
+    }
+    assert.deepEqual(whole, foldTable());
+    assert.equal(whole['臺'], '台');
   });
 
   it('resolves every internal link, image and stylesheet reference, under the prefix', () => {

@@ -23,7 +23,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ArticleView, SiteData } from '../site/data.ts';
-import { sharedFoldTable } from './fold.ts';
+import { foldBlocks, sharedFoldTable } from './fold.ts';
 import { mergeBundlesInWorker } from './merge.ts';
 
 export interface SearchIndexOptions {
@@ -332,13 +332,20 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
         sortValues: { date: plan.dates.get(name)! },
       })),
       outDir: root,
-      keep: ['archive.json', 'fold.json'],
+      keep: ['archive.json', 'fold'],
     });
     merged = true;
   }
-  // What the search page needs before it loads Pagefind: whether there is an index at all.
-  await writeFile(join(root, 'archive.json'), JSON.stringify({ articles: plan.pages }));
-  await writeFile(join(root, 'fold.json'), JSON.stringify(sharedFoldTable()));
+  // What the search page needs before it loads Pagefind: whether there is an index at all,
+  // and which blocks of the fold table exist (it fetches those of the query's characters).
+  const blocks = foldBlocks(sharedFoldTable());
+  await rm(join(root, 'fold'), { recursive: true, force: true });
+  await mkdir(join(root, 'fold'), { recursive: true });
+  for (const [name, block] of blocks) await writeFile(join(root, 'fold', `${name}.json`), JSON.stringify(block));
+  await writeFile(
+    join(root, 'archive.json'),
+    JSON.stringify({ articles: plan.pages, fold: [...blocks.keys()].sort() }),
+  );
   const state: SearchState = {
     key: options.key,
     shards: Object.fromEntries([...plan.inputs].map(([name, records]) => [name, { records, entry: shardEntry(name) }])),
