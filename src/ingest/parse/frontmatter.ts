@@ -8,6 +8,7 @@
  * objects.
  */
 import { parseDocument } from 'yaml';
+import { readSimpleYaml } from './simple-yaml.ts';
 
 export type FrontMatter = Record<string, unknown>;
 
@@ -32,7 +33,8 @@ export class InputError extends Error {
 const OPENING = /^---[ \t]*([A-Za-z0-9_-]*)[ \t]*$/;
 const CLOSING = /^(?:---|\.\.\.)[ \t]*$/;
 
-function parseYaml(text: string): ReturnType<typeof parseDocument> {
+/** The reference reading of front matter (simple-yaml.ts must agree with it). */
+export function parseYaml(text: string): ReturnType<typeof parseDocument> {
   return parseDocument(text, { schema: 'core', prettyErrors: false, uniqueKeys: false });
 }
 
@@ -105,6 +107,8 @@ export function splitFrontMatter(text: string): FrontMatterSplit | null {
   if (close < 0) throw new InputError('front matter is not terminated: no closing "---" line', first + 1);
 
   const yamlText = lines.slice(first + 1, close).join('\n');
+  const simple = readSimpleYaml(yamlText);
+  if (simple) return { data: simple, rest: lines.slice(close + 1).join('\n'), restLine: close + 2 };
   let doc = parseYaml(yamlText);
   if (doc.errors.length > 0) {
     const repaired = indentQuotedContinuations(yamlText);
