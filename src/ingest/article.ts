@@ -7,7 +7,6 @@
  * article; the caller turns it into a report entry.
  */
 import { createHash } from 'node:crypto';
-import { fromHtml } from 'hast-util-from-html';
 import {
   ArticleSchema,
   type Article,
@@ -23,6 +22,7 @@ import { extractCredits, parseCreditLine } from './html/credits.ts';
 import { extractDateline } from './html/dateline.ts';
 import { h, squash, text as textNode, textContent, type ElementContent, type Text } from './html/hast.ts';
 import { limitNesting } from './html/limit-nesting.ts';
+import { parseHtmlFragment } from './html/parse.ts';
 import { noteVideos } from './html/media.ts';
 import { removePageChrome } from './html/page-chrome.ts';
 import { removeTeaserLink } from './html/teaser.ts';
@@ -76,7 +76,7 @@ function plainString(value: unknown): string | null {
 
 function decodeEntities(value: string): string {
   if (!value.includes('&')) return value;
-  return textContent(fromHtml(value, { fragment: true }));
+  return textContent(parseHtmlFragment(value));
 }
 
 function textNodesOf(children: ElementContent[]): Text[] {
@@ -311,7 +311,7 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
 
   const limited = limitNesting(doc.html);
   if (limited.dropped > 0) findings.warnings.push(`HTML nested too deeply: ${limited.dropped} wrapper tags dropped`);
-  const tree = fromHtml(limited.html, { fragment: true });
+  const tree = parseHtmlFragment(limited.html);
   extractDateline(tree, ctx);
   noteVideos(tree, ctx);
   removeTeaserLink(tree, ctx);

@@ -19,12 +19,12 @@ import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Image, { type ImageOptions } from '@11ty/eleventy-img';
-import { fromHtml } from 'hast-util-from-html';
 import { toHtml } from 'hast-util-to-html';
 import type { Element, ElementContent, Root } from 'hast';
 import sharp from 'sharp';
 import { visit } from 'unist-util-visit';
 import { isArchived, MANIFEST, readManifest, type ArchivedEntry } from '../images/manifest.ts';
+import { parseHtmlFragment } from '../ingest/html/parse.ts';
 
 /** Output widths below the original's, plus the original's own width capped at MAX_WIDTH; never upscaled. */
 export const IMAGE_WIDTHS = [320, 640, 960];
@@ -221,7 +221,7 @@ export class ImageRenderer {
     if (!article.html.includes('<img')) return article.html;
     let tree: Root;
     try {
-      tree = fromHtml(article.html, { fragment: true });
+      tree = parseHtmlFragment(article.html);
     } catch {
       return article.html;
     }
