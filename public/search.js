@@ -8,11 +8,14 @@ const filtersBox = document.getElementById('search-filters');
 const status = document.getElementById('search-status');
 const list = document.getElementById('search-results');
 const more = document.getElementById('search-more');
+const sortBox = document.getElementById('search-sort');
 
 /** Where the index is: one, merged at build time from the shards Pagefind built (src/search/merge.ts). */
 const BASE = new URL('./pagefind/', import.meta.url);
 const FILTER_LABELS = { outlet: '媒体 Outlet', year: '年份 Year', event: '会晤 Event' };
 const PAGE = 10;
+/** The orders a reader can pick besides relevance, on the index's `date` sort (the instant). */
+const SORTS = { newest: { date: 'desc' }, oldest: { date: 'asc' } };
 
 let pagefind;
 /** An archive without articles has no index: every search finds nothing. */
@@ -67,6 +70,7 @@ function selectedFilters() {
 function writeUrl(query, filters) {
   const params = new URLSearchParams();
   if (query) params.set('q', query);
+  if (SORTS[sortBox.value]) params.set('sort', sortBox.value);
   for (const [name, values] of Object.entries(filters)) for (const v of values) params.append(name, v);
   const search = params.toString();
   history.replaceState(null, '', search ? `?${search}` : location.pathname);
@@ -152,7 +156,8 @@ async function run(initialFilters) {
     await renderFilters({}, {});
     return;
   }
-  const search = await pagefind.search(await foldQuery(query), { filters });
+  const sort = SORTS[sortBox.value];
+  const search = await pagefind.search(await foldQuery(query), { filters, ...(sort ? { sort } : {}) });
   results = search.results;
   await renderFilters(search.filters ?? {}, filters);
   await renderMore();
@@ -177,6 +182,7 @@ async function start() {
   }
   ui.classList.remove('is-hidden');
   input.value = params.get('q') ?? '';
+  sortBox.value = SORTS[params.get('sort')] ? params.get('sort') : '';
   const filters = {};
   for (const name of Object.keys(FILTER_LABELS)) {
     const values = params.getAll(name);
@@ -187,6 +193,7 @@ async function start() {
     run({});
   });
   more.addEventListener('click', () => renderMore());
+  sortBox.addEventListener('change', () => run());
   await run(filters);
 }
 

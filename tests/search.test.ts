@@ -146,6 +146,43 @@ function suite(label: string, shardMin: number | undefined): void {
       await page.close();
     });
 
+    it('orders the results by date, newest or oldest first, and keeps the order in the URL', async () => {
+      const { page, titles } = await searchPage('拜登');
+      const published = new Map<string, number>();
+      for (const a of articles) {
+        if (!titles.includes(a.title)) continue;
+        assert.ok(!published.has(a.title), `one article per title among the results: ${a.title}`);
+        published.set(a.title, Date.parse(a.published));
+      }
+      assert.ok(titles.length > 2 && titles.length <= 10, 'every result on the first page');
+      for (const [order, direction] of [
+        ['newest', -1],
+        ['oldest', 1],
+      ] as const) {
+        const want = [...titles].sort((a, b) => direction * (published.get(a)! - published.get(b)!));
+        await page.selectOption('#search-sort', order);
+        await page.waitForFunction((first) => {
+          const doc = (
+            globalThis as unknown as {
+              document: { querySelector(s: string): { textContent: string } | null };
+            }
+          ).document;
+          return (
+            doc.querySelector('#search-results h2 a')?.textContent === first &&
+            (doc.querySelector('#search-status')?.textContent ?? '') !== ''
+          );
+        }, want[0]!);
+        const shown = await page.locator('#search-results h2 a').allTextContents();
+        assert.deepEqual([...shown].sort(), [...titles].sort(), 'the same results');
+        const dates = shown.map((t) => published.get(t)!);
+        for (let i = 1; i < dates.length; i++) {
+          assert.ok(direction * (dates[i]! - dates[i - 1]!) >= 0, `${order}: ${shown.join(' / ')}`);
+        }
+        assert.match(decodeURIComponent(page.url()), new RegExp(`\\?q=拜登&sort=${order}$`));
+      }
+      await page.close();
+    });
+
     it('narrows the results when a filter is clicked, keeps them in the URL, and opens a result', async () => {
       const { page, titles } = await searchPage('拜登');
       assert.ok(titles.length > 1);

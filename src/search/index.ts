@@ -90,9 +90,13 @@ function attr(value: string): string {
   return escapeHtml(value.replace(/[,:]/g, ' ').trim());
 }
 
-/** The record's date sort key (Pagefind's `date` sort), as Pagefind reads it back. */
+/**
+ * The record's date sort key (Pagefind's `date` sort): the instant in milliseconds. Pagefind
+ * sorts numbers as numbers; the ISO strings mix offsets (`Z`, and `+08:00` for a day-only
+ * date), so that their text order is not the order in time.
+ */
 function sortDate(article: ArticleView): string {
-  return article.published.replace(/[,:]/g, '');
+  return String(Date.parse(article.published));
 }
 
 /**
