@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync }
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { generate, generateOne } from './generate.ts';
 
 const { values } = parseArgs({
@@ -102,6 +103,32 @@ async function oneMore(n: number, content: string, archive: string, site: string
 }
 
 const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
+
+/**
+ * What an article page weighs before images (the brief: under 30 KB, with no JavaScript):
+ * on the wire, gzipped as GitHub Pages serves HTML, and raw; and how many pages have a
+ * script a browser runs (JSON-LD is data, not a script).
+ */
+function articlePageWeights(site: string): Record<string, number> {
+  const wire: number[] = [];
+  let rawMax = 0;
+  let withScript = 0;
+  for (const entry of readdirSync(join(site, 'articles'), { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || entry.name !== 'index.html') continue;
+    const bytes = readFileSync(join(entry.parentPath, entry.name));
+    rawMax = Math.max(rawMax, bytes.length);
+    wire.push(gzipSync(bytes).length);
+    if (/<script(?![^>]*type="application\/ld\+json")/.test(bytes.toString('utf8'))) withScript++;
+  }
+  wire.sort((a, b) => a - b);
+  return {
+    pages: wire.length,
+    wireMaxBytes: wire.at(-1) ?? 0,
+    wireP95Bytes: wire[Math.floor(wire.length * 0.95)] ?? 0,
+    rawMaxBytes: rawMax,
+    withScript,
+  };
+}
 const results: Array<Record<string, unknown>> = [];
 
 for (const n of sizes) {
@@ -178,6 +205,7 @@ for (const n of sizes) {
     searchQueriesWireBytes: download.queries,
     outputBytes: size(site),
     searchIndexBytes: size(join(site, 'pagefind')),
+    articlePages: articlePageWeights(site),
     pages: render.pages,
   };
   results.push(row);
@@ -239,6 +267,7 @@ const header = [
   'search index',
   'query download (wire)',
   'wire per query',
+  'article page, wire max/p95 (raw max)',
 ];
 const secs = (ms: unknown): string => (typeof ms === 'number' ? (ms / 1000).toFixed(1) : '–');
 const show = (v: unknown, unit = ''): string => (v === undefined ? '–' : `${String(v)}${unit}`);
@@ -264,6 +293,11 @@ const rows = merged.map((r) => {
       : Object.entries(r['searchQueriesWireBytes'] as Record<string, number>)
           .map(([q, b]) => `${q} ${kb(b)}`)
           .join(', '),
+    r['articlePages'] === undefined
+      ? '–'
+      : ((w: Record<string, number>) =>
+          `${kb(w['wireMaxBytes'])}/${kb(w['wireP95Bytes'])} (${kb(w['rawMaxBytes'])})` +
+          (w['withScript'] ? `, ${w['withScript']} with a script` : ''))(r['articlePages'] as Record<string, number>),
   ];
 });
 const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
