@@ -139,6 +139,17 @@ function suite(label: string, shardMin: number | undefined): void {
       await page.close();
     });
 
+    it('lists only articles that hold a name, not those that hold its characters apart', async () => {
+      // The browser cuts these into characters (芬 太 尼, 习 拜, 太 平 洋); Pagefind alone
+      // listed articles holding words that start with each character (2, 5 and 2 of them).
+      for (const query of ['芬太尼', '习拜', '太平洋']) {
+        const { page, titles, status } = await searchPage(query);
+        assert.deepEqual([...titles].sort(), [...expected(query)].sort(), query);
+        if (expected(query).length === 0) assert.match(status, /没有找到/);
+        await page.close();
+      }
+    });
+
     it('says honestly when nothing matches', async () => {
       const { page, titles, status } = await searchPage('火星殖民地');
       assert.deepEqual(titles, []);
