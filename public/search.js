@@ -1,5 +1,5 @@
 // The search page: Pagefind's JavaScript API with our own interface (Chinese labels, a
-// live region, filters as real checkboxes, results as a list, the query and filters kept
+// live region, filters as real checkboxes, results as a list, the query, order and filters kept
 // in the URL so a search can be shared). The only script on the site.
 const form = document.getElementById('search-form');
 const input = document.getElementById('q');
