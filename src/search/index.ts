@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ArticleView, SiteData } from '../site/data.ts';
 import { foldBlocks, sharedFoldTable } from './fold.ts';
-import { mergeBundlesInWorker } from './merge.ts';
+import { mergeBundlesInWorker, prune, writeIfChanged } from './merge.ts';
 
 export interface SearchIndexOptions {
   siteDir: string;
@@ -115,7 +115,7 @@ function recordHead(article: ArticleView, eventTitle: string | null): string {
     meta.map((m) => `<span data-pagefind-meta="${m}"></span>`).join('');
   return (
     `<!DOCTYPE html><html lang="zh-CN"><head><title>${escapeHtml(article.title)}</title></head>` +
-    `<body data-pagefind-body data-pagefind-sort="date:${escapeHtml(sortDate(article))}">${tags}` +
+    `<body data-pagefind-body data-pagefind-sort="date:${sortDate(article)}">${tags}` +
     // The headline weighs the most there is: a reader who searches a name in a headline
     // wants that article first.
     `<h1 data-pagefind-meta="title" data-pagefind-weight="10">${escapeHtml(article.title)}</h1>`
@@ -343,9 +343,11 @@ export async function buildSearchIndex(options: SearchIndexOptions): Promise<Sea
   // What the search page needs before it loads Pagefind: whether there is an index at all,
   // and which blocks of the fold table exist (it fetches those of the query's characters).
   const blocks = foldBlocks(sharedFoldTable());
-  await rm(join(root, 'fold'), { recursive: true, force: true });
   await mkdir(join(root, 'fold'), { recursive: true });
-  for (const [name, block] of blocks) await writeFile(join(root, 'fold', `${name}.json`), JSON.stringify(block));
+  for (const [name, block] of blocks) {
+    await writeIfChanged(join(root, 'fold', `${name}.json`), Buffer.from(JSON.stringify(block)));
+  }
+  await prune(join(root, 'fold'), new Set([...blocks.keys()].map((name) => `${name}.json`)));
   await writeFile(
     join(root, 'archive.json'),
     JSON.stringify({ articles: plan.pages, fold: [...blocks.keys()].sort() }),

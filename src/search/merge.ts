@@ -337,7 +337,7 @@ function shortName(language: string, hash: string, taken: Set<string>): string {
 }
 
 /** Writes a file unless it holds these bytes already (an incremental build rewrites few). */
-async function writeIfChanged(file: string, bytes: Buffer): Promise<void> {
+export async function writeIfChanged(file: string, bytes: Buffer): Promise<void> {
   try {
     if ((await readFile(file)).equals(bytes)) return;
   } catch {
@@ -347,7 +347,7 @@ async function writeIfChanged(file: string, bytes: Buffer): Promise<void> {
 }
 
 /** Removes the files of `dir` that are not in `keep`. */
-async function prune(dir: string, keep: Set<string>): Promise<void> {
+export async function prune(dir: string, keep: Set<string>): Promise<void> {
   for (const name of await readdir(dir))
     if (!keep.has(name)) await rm(join(dir, name), { recursive: true, force: true });
 }

@@ -107,8 +107,15 @@ export function splitFrontMatter(text: string): FrontMatterSplit | null {
   if (close < 0) throw new InputError('front matter is not terminated: no closing "---" line', first + 1);
 
   const yamlText = lines.slice(first + 1, close).join('\n');
-  const simple = readSimpleYaml(yamlText);
-  if (simple) return { data: simple, rest: lines.slice(close + 1).join('\n'), restLine: close + 2 };
+  return {
+    data: readSimpleYaml(yamlText) ?? readYaml(yamlText, first),
+    rest: lines.slice(close + 1).join('\n'),
+    restLine: close + 2,
+  };
+}
+
+/** Front matter through the `yaml` package; `first` is the opening fence's 0-based line. */
+function readYaml(yamlText: string, first: number): FrontMatter {
   let doc = parseYaml(yamlText);
   if (doc.errors.length > 0) {
     const repaired = indentQuotedContinuations(yamlText);
@@ -129,9 +136,5 @@ export function splitFrontMatter(text: string): FrontMatterSplit | null {
   if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
     throw new InputError('front matter is not a mapping of keys to values', first + 2);
   }
-  return {
-    data: (data ?? {}) as FrontMatter,
-    rest: lines.slice(close + 1).join('\n'),
-    restLine: close + 2,
-  };
+  return (data ?? {}) as FrontMatter;
 }

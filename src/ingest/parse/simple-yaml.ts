@@ -46,7 +46,7 @@ function plain(text: string, inFlow: boolean): Scalar | undefined {
   }
   if (FLOAT.test(text)) return text.length <= 15 ? Number.parseFloat(text) : undefined;
   // Anything else that starts like a number (1e5, 0x1F, 0o17, 1_000…) is left to yaml.
-  if (/^[0-9]/.test(text) && /^[0-9][0-9a-zA-Z._]*$/.test(text)) return undefined;
+  if (/^[0-9][0-9a-zA-Z._]*$/.test(text)) return undefined;
   return text;
 }
 
