@@ -69,6 +69,8 @@ export default async function (eleventyConfig) {
   eleventyConfig.addFilter('sitePath', (path) => pathPrefix + String(path).replace(/^\/+/, ''));
 
   eleventyConfig.addPassthroughCopy({ public: '/' });
+  // The search page cuts the query into the index's words with the indexer's own code.
+  eleventyConfig.addPassthroughCopy({ 'src/search/tokens.js': '/search-tokens.js' });
   // `serve` re-ingests into the archive folder when content changes; that triggers a rebuild.
   // The archive folder is git-ignored, and Eleventy's watcher skips git-ignored paths by default.
   eleventyConfig.setUseGitIgnore(false);

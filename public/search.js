@@ -1,6 +1,9 @@
 // The search page: Pagefind's JavaScript API with our own interface (Chinese labels, a
 // live region, filters as real checkboxes, results as a list, the query, order and filters kept
-// in the URL so a search can be shared). The only script on the site.
+// in the URL so a search can be shared). The only script on the site, with the words of the
+// index it shares with the indexer (src/search/tokens.js).
+import { MARK, contentText, find, hanWords, wordsToText } from './search-tokens.js';
+
 const form = document.getElementById('search-form');
 const input = document.getElementById('q');
 const ui = document.getElementById('search-ui');
@@ -19,7 +22,11 @@ const PAGE = 10;
  * `verified`); past it, Pagefind's answer is listed as it is.
  */
 const VERIFY_UP_TO = 50;
-const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
+/** The index's language (src/search/shard-worker.js): no stemmer, no segmenter. */
+const INDEX_LANGUAGE = 'und';
+/** Index words in an excerpt (one Han character each, shown): about 60 characters. */
+const EXCERPT_WORDS = 60;
+const HAN = /\p{Script=Han}/u;
 /** The orders a reader can pick besides relevance, on the index's `date` sort (the instant). */
 const SORTS = { newest: { date: 'desc' }, oldest: { date: 'asc' } };
 
@@ -28,6 +35,8 @@ let pagefind;
 const EMPTY_INDEX = { search: async () => ({ results: [], filters: {} }) };
 let results = [];
 let shown = 0;
+/** The query's Han pairs (tokens.js searchQueries), for the excerpts' highlights. */
+let pairs = new Set();
 
 /**
  * Traditional → Simplified folding of the query, with the table src/search/fold.ts writes
@@ -82,18 +91,31 @@ function writeUrl(query, filters) {
   history.replaceState(null, '', search ? `?${search}` : location.pathname);
 }
 
-/** Copies Pagefind's excerpt as text, keeping only its <mark> highlights. */
-function excerptNode(html) {
+/**
+ * Pagefind's excerpt is a run of index words (tokens.js), with <mark> around those that
+ * matched: shown as the text they were cut from, with what matched highlighted (a word
+ * found by a lone character of the query, by its first character only).
+ */
+function excerptNode(html, pairs) {
   const doc = new DOMParser().parseFromString(`<p>${html}</p>`, 'text/html');
+  const words = [];
+  const marks = [];
+  for (const node of doc.body.firstChild.childNodes) {
+    const marked = node.nodeName === 'MARK';
+    for (const word of node.textContent.split(/\s+/).filter(Boolean)) {
+      words.push(word);
+      marks.push(!marked ? MARK.NONE : pairs.has(word) || !HAN.test(word[0]) ? MARK.WHOLE : MARK.FIRST);
+    }
+  }
   const p = document.createElement('p');
   p.className = 'excerpt';
-  for (const node of doc.body.firstChild.childNodes) {
-    if (node.nodeName === 'MARK') {
+  for (const piece of wordsToText(words, marks)) {
+    if (piece.marked) {
       const mark = document.createElement('mark');
-      mark.textContent = node.textContent;
+      mark.textContent = piece.text;
       p.append(mark);
     } else {
-      p.append(document.createTextNode(node.textContent));
+      p.append(document.createTextNode(piece.text));
     }
   }
   return p;
@@ -111,7 +133,7 @@ async function renderMore() {
     const meta = document.createElement('p');
     meta.className = 'meta';
     meta.textContent = `${data.meta.outlet ?? ''} · ${data.meta.date ?? ''}`;
-    li.append(h, meta, excerptNode(data.excerpt));
+    li.append(h, meta, excerptNode(data.excerpt, pairs));
     list.append(li);
   }
   shown += batch.length;
@@ -149,26 +171,21 @@ async function renderFilters(available, selected) {
 }
 
 /**
- * Pagefind's indexer cuts Chinese text into words with its own dictionary, and its search
- * cuts the query with the browser's (Intl.Segmenter); a name the browser does not know is
- * cut into characters (芬太尼 → 芬 太 尼), and Pagefind then lists every page holding words
- * that start with each of them, anywhere: on the 10k bench corpus, 41 pages for a name
- * that none holds. So a short list is checked: a result stays when its headline or text
- * holds each Chinese word of the (folded) query as written, and the filter counts are
- * those of the results that stay. The first page of results is checked first (its
- * fragments are loaded to be shown anyway); only when one of them fails is the rest of
- * the list loaded and checked, at ~2–10 KB a result.
+ * A query of one Han run is matched exactly (tokens.js), but words typed apart are each
+ * looked up alone: `习拜 拜会` lists a page that holds `习拜` and `拜会` in different places,
+ * and a longer run typed with other words (`芬太尼 关税`) is looked up by its pairs, each
+ * anywhere. So a short list is checked: a result stays when its headline or text holds
+ * each Chinese word of the (folded) query as written, and the filter counts are those of
+ * the results that stay. The first page of results is checked first (its fragments are
+ * loaded to be shown anyway); only when one of them fails is the rest of the list loaded
+ * and checked, at ~2–10 KB a result.
  */
 async function verified(search, term) {
-  const words = term
-    .toLowerCase()
-    .split(/\s+/)
-    .filter((word) => HAN.test(word));
+  const words = hanWords(term.toLowerCase());
   const asListed = { results: search.results, filters: search.filters ?? {} };
   if (words.length === 0 || search.results.length === 0 || search.results.length > VERIFY_UP_TO) return asListed;
   const holds = ({ meta, content }) => {
-    // Pagefind keeps the words of a Chinese fragment apart with zero-width spaces.
-    const text = `${meta.title ?? ''}\n${content}`.replace(/\u200b/g, '').toLowerCase();
+    const text = `${meta.title ?? ''}\n${contentText(content)}`.toLowerCase();
     return words.every((word) => text.includes(word));
   };
   const first = await Promise.all(search.results.slice(0, PAGE).map((result) => result.data()));
@@ -203,7 +220,9 @@ async function run(initialFilters) {
   }
   const sort = SORTS[sortBox.value];
   const term = await foldQuery(query);
-  const search = await verified(await pagefind.search(term, { filters, ...(sort ? { sort } : {}) }), term);
+  const answer = await find(pagefind, term, { filters, ...(sort ? { sort } : {}) });
+  pairs = answer.pairs;
+  const search = await verified(answer, term);
   results = search.results;
   await renderFilters(search.filters, filters);
   await renderMore();
@@ -222,7 +241,17 @@ async function start() {
   if (articles === 0) pagefind = EMPTY_INDEX;
   else {
     pagefind = await import(new URL('pagefind.js', BASE).href);
-    await pagefind.options({ excerptLength: 40 });
+    await pagefind.options({ excerptLength: EXCERPT_WORDS });
+    // Pagefind takes its language from the page's <html lang>, when it first starts, and
+    // cuts a query in a Chinese language with the browser's segmenter, which would cut the
+    // index's pairs apart again. So it is started with the index's language: the page's
+    // own is set back in the same task, before anything can read or render it.
+    const html = document.documentElement;
+    const lang = html.getAttribute('lang');
+    html.setAttribute('lang', INDEX_LANGUAGE);
+    const started = pagefind.init();
+    html.setAttribute('lang', lang);
+    await started;
     // Loads the filter index; without it a search reports no filter counts.
     await pagefind.filters();
   }

@@ -1,7 +1,8 @@
 /**
  * How well the built search answers: for each query, the articles of the archive whose
  * headline or text holds it (folded to Simplified, as the index is), the results the
- * site's search lists in Chromium, and how many of those really hold it.
+ * site's search lists in Chromium (as its search page asks, src/search/tokens.js `find`,
+ * before the page's own check of short lists), and how many of those really hold it.
  *
  *   node --import tsx scripts/search-recall.ts <site> <archive> <query…>
  *
@@ -12,6 +13,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { foldToSimplified } from '../src/search/fold.ts';
+import type { Pagefind } from '../src/search/tokens.js';
 import { CHROME_ARGS, chromePath, serveSite } from '../tests/support/browser.ts';
 
 const [siteDir, archiveDir, ...queries] = process.argv.slice(2);
@@ -28,21 +30,19 @@ const browser = await chromium.launch({ executablePath: chromePath(), args: CHRO
 try {
   const page = await browser.newPage();
   await page.goto(`${origin}/search/`);
+  // The page has started Pagefind in the index's language (public/search.js).
+  await page.waitForSelector('#search-ui:not(.is-hidden)');
   for (const query of queries) {
     const folded = foldToSimplified(query);
     const held = texts.filter((t) => t.includes(folded)).length;
     const { listed, holding } = await page.evaluate(
       async ([q, base]) => {
-        interface Result {
-          data(): Promise<{ content: string; meta: { title?: string } }>;
-        }
-        const pagefind = (await import(`${base}/pagefind/pagefind.js`)) as {
-          search(q: string): Promise<{ results: Result[] }>;
-        };
-        const { results } = await pagefind.search(q);
-        const data = await Promise.all(results.map((r) => r.data()));
-        // Pagefind keeps the words of a Chinese fragment apart with zero-width spaces.
-        const hold = data.filter((d) => `${d.meta.title ?? ''}\n${d.content}`.replace(/\u200b/g, '').includes(q));
+        type Data = { content: string; meta: { title?: string } };
+        const pagefind = (await import(`${base}/pagefind/pagefind.js`)) as Pagefind;
+        const tokens = (await import(`${base}/search-tokens.js`)) as typeof import('../src/search/tokens.js');
+        const { results } = await tokens.find(pagefind, q);
+        const data = (await Promise.all(results.map((r) => r.data()))) as Data[];
+        const hold = data.filter((d) => `${d.meta.title ?? ''}\n${tokens.contentText(d.content)}`.includes(q));
         return { listed: results.length, holding: hold.length };
       },
       [folded, origin] as const,

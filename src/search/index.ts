@@ -100,10 +100,11 @@ function sortDate(article: ArticleView): string {
 }
 
 /**
- * A record is a minimal HTML document (see the module comment); this is its head, up to the
- * headline. The body, the article's paragraphs (and for a Traditional article its folded
- * text), is added by the shard's worker thread, which reads the article file itself: the
- * main thread is busy rendering pages meanwhile (see shard-worker.js).
+ * A record is a minimal HTML document (see the module comment); this is its head: the
+ * filters, the meta and the sort. The body, the headline and the article's paragraphs
+ * (and for a Traditional article its folded text) as the index's words (tokens.js), is
+ * added by the shard's worker thread, which reads the article file itself: the main thread
+ * is busy rendering pages meanwhile (see shard-worker.js).
  */
 function recordHead(article: ArticleView, eventTitle: string | null): string {
   // One element per filter and meta value: Pagefind reads one `key:value` per attribute.
@@ -115,10 +116,10 @@ function recordHead(article: ArticleView, eventTitle: string | null): string {
     meta.map((m) => `<span data-pagefind-meta="${m}"></span>`).join('');
   return (
     `<!DOCTYPE html><html lang="zh-CN"><head><title>${escapeHtml(article.title)}</title></head>` +
-    `<body data-pagefind-body data-pagefind-sort="date:${sortDate(article)}">${tags}` +
-    // The headline weighs the most there is: a reader who searches a name in a headline
-    // wants that article first.
-    `<h1 data-pagefind-meta="title" data-pagefind-weight="10">${escapeHtml(article.title)}</h1>`
+    // The headline as written, for the results: the indexed one is cut into the index's
+    // words. Outside the indexed element, so that it is not indexed twice.
+    `<body><div data-pagefind-meta="title">${escapeHtml(article.title)}</div>` +
+    `<main data-pagefind-body data-pagefind-sort="date:${sortDate(article)}">${tags}`
   );
 }
 
@@ -126,6 +127,7 @@ function recordHead(article: ArticleView, eventTitle: string | null): string {
 export interface RecordJob {
   url: string;
   head: string;
+  title: string;
   /** The article's JSON file, whose `text` is the record's body. */
   file: string;
   /** The headline, for a Traditional article whose folded text is indexed too; else null. */
@@ -279,6 +281,7 @@ function planIndex(site: SiteData, options: SearchIndexOptions): SearchPlan {
           // Site-relative: the search page's Pagefind adds the path prefix it is served under.
           url: a.path,
           head: recordHead(a, eventTitle(a)),
+          title: a.title,
           file: options.articleFile(a.id),
           foldTitle: a.lang === 'zh-Hant' ? a.title : null,
         })),

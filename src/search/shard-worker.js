@@ -8,9 +8,17 @@
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { close, createIndex } from 'pagefind';
+import { indexWords } from './tokens.js';
 
 /** The fold table of src/search/fold.ts, applied as foldToSimplified applies it. */
 const fold = workerData?.fold ?? {};
+
+/**
+ * Not `zh`: Pagefind would cut the words again with its own dictionary, and its search page
+ * the query with the browser's (see tokens.js). `und` (undetermined) has no stemmer and
+ * no segmenter; the search page asks for it by name (public/search.js).
+ */
+const INDEX_LANGUAGE = 'und';
 
 function escapeHtml(value) {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -22,16 +30,30 @@ function foldToSimplified(text) {
   return out;
 }
 
-/** The record's HTML: its head (src/search/index.ts recordHead), then the article's text. */
-function recordHtml({ head, file, foldTitle }) {
+/** Text as the index's words (tokens.js), escaped for the record's HTML. */
+function words(text) {
+  return escapeHtml(indexWords(text));
+}
+
+/**
+ * The record's HTML: its head (src/search/index.ts recordHead), the headline, then the
+ * article's text, all as the index's words.
+ */
+function recordHtml({ head, title, file, foldTitle }) {
   const text = JSON.parse(readFileSync(file, 'utf8')).text;
   const paragraphs = text
     .split('\n\n')
-    .map((p) => `<p>${escapeHtml(p)}</p>`)
+    .map((p) => `<p>${words(p)}</p>`)
     .join('');
   const folded = foldTitle === null ? '' : foldToSimplified(`${foldTitle}\n${text}`);
   return (
-    head + paragraphs + (folded ? `<div data-pagefind-weight="0.5">${escapeHtml(folded)}</div>` : '') + `</body></html>`
+    head +
+    // The headline weighs the most there is: a reader who searches a name in a headline
+    // wants that article first.
+    `<h1 data-pagefind-weight="10">${words(title)}</h1>` +
+    paragraphs +
+    (folded ? `<div data-pagefind-weight="0.5">${words(folded)}</div>` : '') +
+    `</main></body></html>`
   );
 }
 
@@ -40,7 +62,7 @@ async function run() {
   const { jobs, next } = workerData;
   for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) {
     const { outputPath, records } = jobs[i];
-    const { index, errors } = await createIndex({ forceLanguage: 'zh' });
+    const { index, errors } = await createIndex({ forceLanguage: INDEX_LANGUAGE });
     if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
     for (const record of records) {
       const added = await index.addHTMLFile({ url: record.url, content: recordHtml(record) });
