@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { decode } from 'cborg';
 import { close, createIndex } from 'pagefind';
-import { mergeBundles } from '../src/search/merge.ts';
+import { mergeBundles, rankingWordCount } from '../src/search/merge.ts';
 
 type Cbor = number | string | Cbor[];
 
@@ -134,8 +134,21 @@ function read(dir: string): Record<string, unknown> {
         .toString(),
     ),
   ]);
-  const words = chunks.flatMap(([, , hash]) => {
+  const chunkWords = chunks.map(([, , hash]) => {
     const [list] = load(join(dir, 'index', `${hash as string}.pf_index`)) as [Cbor[][]];
+    return list;
+  });
+  // Each chunk's words and their positions, as Pagefind counts them to fill a chunk.
+  const chunkSizes = chunkWords.map((list) =>
+    list.map(([word, pagesOf]) => [
+      word,
+      (pagesOf as Cbor[][]).reduce(
+        (n, [, locs, metaLocs]) => n + (locs as Cbor[]).length + (metaLocs as Cbor[]).length + 1,
+        0,
+      ),
+    ]),
+  );
+  const words = chunkWords.flatMap((list) => {
     return list.map(([word, pagesOf, variants]) => [
       word,
       absolute(pagesOf as Cbor[]),
@@ -154,12 +167,26 @@ function read(dir: string): Record<string, unknown> {
     version: [entry.version, version, language.page_count],
     fragments,
     ranges: chunks.map(([from, to]) => [from, to]),
+    chunkSizes,
     words,
     filters: filterValues,
     sorts,
     fields,
   };
 }
+
+describe('word counts kept for ranking', () => {
+  it('are within 3.2 % of the count, with at most 5 significant bits', () => {
+    for (let count = 0; count < 200_000; count += 1 + Math.floor(count / 50)) {
+      const kept = rankingWordCount(count);
+      assert.ok(Math.abs(kept - count) <= count / 32 + 0.5, `${count} → ${kept}`);
+      const bits = kept === 0 ? 0 : Math.floor(Math.log2(kept)) + 1;
+      assert.equal(kept % 2 ** Math.max(0, bits - 5), 0, `${count} → ${kept}`);
+    }
+    assert.equal(rankingWordCount(31), 31);
+    assert.equal(rankingWordCount(1000), 992);
+  });
+});
 
 describe('merging Pagefind bundles', () => {
   const root = mkdtempSync(join(tmpdir(), 'merge-'));
@@ -180,13 +207,19 @@ describe('merging Pagefind bundles', () => {
   });
 
   it('gives the index Pagefind gives for all the pages at once', async () => {
-    const result = await mergeBundles({ shards: mergeShards, outDir: join(root, 'merged') });
+    const result = await mergeBundles({ shards: mergeShards, outDir: join(root, 'merged'), loneWord: Infinity });
     const merged = read(join(root, 'merged'));
     assert.ok((single['ranges'] as unknown[]).length > 2, 'the pages fill several chunks');
     assert.equal(result.pages, 150);
-    for (const key of ['version', 'fields', 'sorts', 'filters', 'fragments', 'ranges']) {
+    for (const key of ['version', 'fields', 'sorts', 'filters', 'ranges']) {
       assert.deepEqual(merged[key], single[key], key);
     }
+    // The same fragments, with the word counts rounded for ranking (rankingWordCount).
+    const fragments = single['fragments'] as Array<[number, unknown]>;
+    assert.deepEqual(
+      merged['fragments'],
+      fragments.map(([count, fragment]) => [rankingWordCount(count), fragment]),
+    );
     const [mine, theirs] = [merged['words'] as Cbor[][], single['words'] as Cbor[][]];
     assert.equal(mine.length, theirs.length);
     for (let i = 0; i < theirs.length; i++) assert.deepEqual(mine[i], theirs[i], `word ${String(theirs[i]![0])}`);
@@ -194,6 +227,30 @@ describe('merging Pagefind bundles', () => {
       theirs.some((w) => (w[2] as unknown[]).length > 0),
       'a word with diacritics is in the index',
     );
+  });
+
+  it('gives a common word a chunk of its own, and the same words and pages', async () => {
+    const sizes = (single['chunkSizes'] as Array<Array<[string, number]>>).flat().map(([, n]) => n);
+    const loneWord = [...sizes].sort((a, b) => b - a)[5]!;
+    await mergeBundles({ shards: mergeShards, outDir: join(root, 'lone'), loneWord });
+    const merged = read(join(root, 'lone'));
+    assert.deepEqual(merged['words'], single['words']);
+    const chunks = merged['chunkSizes'] as Array<Array<[string, number]>>;
+    const lone = chunks.filter((chunk) => chunk.some(([, n]) => n >= loneWord));
+    assert.ok(lone.length >= 6, 'six words or more are that common');
+    for (const chunk of lone) assert.equal(chunk.length, 1, `${chunk.map(([w]) => w).join(' ')} share a chunk`);
+    // Pagefind's own chunks put some of those words with others: the test means something.
+    const theirs = (single['chunkSizes'] as Array<Array<[string, number]>>).filter((chunk) =>
+      chunk.some(([, n]) => n >= loneWord),
+    );
+    assert.ok(theirs.some((chunk) => chunk.length > 1));
+    // Each chunk's range names its own words, in order, so a search finds each word's chunk.
+    const ranges = merged['ranges'] as Array<[string, string]>;
+    chunks.forEach((chunk, i) => {
+      const [from, to] = ranges[i]!;
+      assert.ok(chunk[0]![0].startsWith(from) || chunk[0]![0] >= from, `chunk ${i} starts at ${from}`);
+      assert.ok(chunk.at(-1)![0].startsWith(to) || chunk.at(-1)![0] <= to, `chunk ${i} ends at ${to}`);
+    });
   });
 
   it('writes the same files again, and removes files that are not the bundle', async () => {
@@ -220,7 +277,10 @@ describe('merging Pagefind bundles', () => {
     const result = await mergeBundles({ shards: twice, outDir: out });
     const { fragments } = read(out) as { fragments: unknown[] };
     assert.equal(result.pages, 2 * shards[0]!.records.length);
-    const own = (read(shards[0]!.dir) as { fragments: unknown[] }).fragments;
+    const own = (read(shards[0]!.dir) as { fragments: Array<[number, unknown]> }).fragments.map(([count, fragment]) => [
+      rankingWordCount(count),
+      fragment,
+    ]);
     assert.deepEqual(fragments, [...own, ...own]);
     const entry = JSON.parse(readFileSync(join(out, 'pagefind-entry.json'), 'utf8')) as {
       languages: { zh: { hash: string } };

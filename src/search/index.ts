@@ -102,7 +102,7 @@ function sortDate(article: ArticleView): string {
 /**
  * A record is a minimal HTML document (see the module comment); this is its head: the
  * filters, the meta and the sort. The body, the headline and the article's paragraphs
- * (and for a Traditional article its folded text) as the index's words (tokens.js), is
+ * (and those that folding to Simplified changes, folded) as the index's words (tokens.js), is
  * added by the shard's worker thread, which reads the article file itself: the main thread
  * is busy rendering pages meanwhile (see shard-worker.js).
  */
@@ -130,8 +130,6 @@ export interface RecordJob {
   title: string;
   /** The article's JSON file, whose `text` is the record's body. */
   file: string;
-  /** The headline, for a Traditional article whose folded text is indexed too; else null. */
-  foldTitle: string | null;
 }
 
 /** Below this many articles the index is one shard: it builds in seconds, and one index ranks best. */
@@ -283,7 +281,6 @@ function planIndex(site: SiteData, options: SearchIndexOptions): SearchPlan {
           head: recordHead(a, eventTitle(a)),
           title: a.title,
           file: options.articleFile(a.id),
-          foldTitle: a.lang === 'zh-Hant' ? a.title : null,
         })),
       },
     });
