@@ -98,7 +98,16 @@ function suite(label: string, shardMin: number | undefined): void {
         assert.deepEqual([...titles].sort(), [...want].sort());
         if (first) assert.equal(titles[0], first);
         if (last) assert.equal(titles[titles.length - 1], last);
-        assert.ok((await page.locator('#search-results mark').count()) > 0, 'excerpts highlight the match');
+        // The excerpts read as the text (the index's pairs put back together), and highlight
+        // the match, all of it and nothing else.
+        const marks = await page.locator('#search-results mark').allTextContents();
+        assert.ok(marks.length > 0, 'excerpts highlight the match');
+        assert.deepEqual([...new Set(marks)], [query]);
+        const excerpts = await page.locator('#search-results .excerpt').allTextContents();
+        assert.ok(
+          excerpts.every((e) => e.includes(query) && !/\p{Script=Han}\s+\p{Script=Han}/u.test(e)),
+          excerpts.join('\n'),
+        );
         assert.deepEqual(errors, []);
         await page.close();
       });
@@ -140,8 +149,9 @@ function suite(label: string, shardMin: number | undefined): void {
     });
 
     it('lists only articles that hold a name, not those that hold its characters apart', async () => {
-      // The browser cuts these into characters (芬 太 尼, 习 拜, 太 平 洋); Pagefind alone
-      // listed articles holding words that start with each character (2, 5 and 2 of them).
+      // Runs no dictionary keeps whole: a name none of the seeds holds, a cut through a word
+      // (习拜 of 习拜会), a name cut apart by segmenters (太平洋). Indexed as segmented words,
+      // Pagefind listed articles holding words that start with each character (2, 5 and 2).
       for (const query of ['芬太尼', '习拜', '太平洋']) {
         const { page, titles, status } = await searchPage(query);
         assert.deepEqual([...titles].sort(), [...expected(query)].sort(), query);
