@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { compareArticles } from '../src/compare/index.ts';
+import { PairMemo, pairMemoSalt } from '../src/compare/pair-memo.ts';
 import fc from 'fast-check';
 import { intersection, normalizeText, overlap, shingles } from '../src/compare/minhash.ts';
 import { THRESHOLDS, groupReprints, isReprint, reprintPair, type CompareInput } from '../src/compare/reprints.ts';
@@ -322,5 +323,58 @@ describe('set arithmetic', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe("remembered pair results (the next run's)", () => {
+  // Copies, so that reprint candidates are checked, and the corpus for related articles.
+  const stories = corpus.filter((a) => Array.from(a.text).length >= 400).slice(0, 12);
+  const copies = stories.map((a, i) => ({
+    ...a,
+    id: `copy-${i}`,
+    text: reprintOf(a.text, i),
+    published: later(a.published, 1),
+  }));
+  const articles = (): Article[] => structuredClone([...corpus, ...copies]);
+  const results = (list: Article[]): unknown =>
+    list.map((a) => [a.id, a.topics, a.reprint, a.related]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+  const SALT = pairMemoSalt('test');
+
+  it('give the same reprint groups and related articles as computing them, and are used', () => {
+    const plain = articles();
+    compareArticles(plain, { topics: config.topics });
+    assert.ok(plain.some((a) => a.reprint) && plain.some((a) => a.related.length > 0));
+
+    const first = new PairMemo();
+    const once = articles();
+    compareArticles(once, { topics: config.topics, memo: first });
+    assert.deepEqual(results(once), results(plain));
+    assert.equal(first.hits, 0);
+
+    const second = PairMemo.fromBuffer(first.toBuffer(SALT), SALT);
+    const again = articles();
+    compareArticles(again, { topics: config.topics, memo: second });
+    assert.deepEqual(results(again), results(plain));
+    assert.ok(second.hits > 100, `${second.hits} pairs remembered`);
+    // The same pairs, so the same file: an unchanged run leaves it as it was.
+    assert.ok(second.toBuffer(SALT).equals(first.toBuffer(SALT)));
+  });
+
+  it('are not read from another salt, or from a damaged or cut file', () => {
+    const memo = new PairMemo();
+    compareArticles(articles(), { topics: config.topics, memo });
+    const bytes = memo.toBuffer(SALT);
+    const use = (file: Buffer, salt = SALT): number => {
+      const read = PairMemo.fromBuffer(file, salt);
+      compareArticles(articles(), { topics: config.topics, memo: read });
+      return read.hits;
+    };
+    assert.ok(use(bytes) > 0);
+    assert.equal(use(bytes, pairMemoSalt('other')), 0);
+    const damaged = Buffer.from(bytes);
+    damaged[damaged.length - 3] = damaged[damaged.length - 3]! ^ 0x40;
+    assert.equal(use(damaged), 0);
+    assert.equal(use(bytes.subarray(0, bytes.length - 10)), 0);
+    assert.equal(use(Buffer.from('not a memo')), 0);
   });
 });

@@ -5,7 +5,9 @@
  */
 import type { ArticleSummary } from '../schema/article.ts';
 import type { Topic } from '../schema/content.ts';
-import { groupReprints, prepare, type Prepared } from './reprints.ts';
+import { createHash } from 'node:crypto';
+import { textKey, type PairMemo } from './pair-memo.ts';
+import { groupReprints, pairResults, prepare, type Prepared } from './reprints.ts';
 import { similarArticles } from './related.ts';
 import { topicMatcher } from './topics.ts';
 
@@ -23,6 +25,8 @@ function withText<T extends Comparable>(article: T): T & { text: string } {
 
 /** Per-article data computed ahead (in the ingest's worker threads, or from its cache). */
 export interface Precomputed {
+  /** sha256 of the article's text (hex). */
+  textHash: string;
   topics: string[];
   set: Uint32Array;
   signature: Uint32Array;
@@ -36,7 +40,12 @@ export type Comparable = ArticleSummary & { text?: string };
 
 export function compareArticles<T extends Comparable>(
   articles: T[],
-  options: { topics: Topic[]; precomputed?: (article: T) => Precomputed | undefined },
+  options: {
+    topics: Topic[];
+    precomputed?: (article: T) => Precomputed | undefined;
+    /** Pair results remembered from the last run, and where this run's go (pair-memo.ts). */
+    memo?: PairMemo;
+  },
 ): void {
   const match = topicMatcher(options.topics);
   // Work in id order so that ties resolve the same way whatever the order of the input.
@@ -55,6 +64,12 @@ export function compareArticles<T extends Comparable>(
       prepared.signatures.push(fresh.signatures[next]!);
       next++;
     }
+  }
+  if (options.memo) {
+    const keys = order.map((a, i) =>
+      textKey(ahead[i]?.textHash ?? createHash('sha256').update(withText(a).text).digest('hex')),
+    );
+    prepared.pairs = pairResults(prepared.sets, { memo: options.memo, keys });
   }
   const { reprints } = groupReprints(order, prepared);
   const groupOf = (i: number): string | null => reprints[i]?.group ?? null;

@@ -3,6 +3,7 @@
  * union-find. A group's original is its earliest published copy (ties: the smaller id); the
  * group id is the original's id, so it does not depend on input order.
  */
+import type { PairMemo } from './pair-memo.ts';
 import {
   UnionFind,
   candidatePairs,
@@ -61,6 +62,26 @@ export interface CompareInput {
 export interface Prepared {
   sets: Uint32Array[];
   signatures: Uint32Array[];
+  /** The pairs' results, when they may be remembered (pair-memo.ts); else computed. */
+  pairs?: PairResults;
+}
+
+/** What the step asks of a pair of articles (by index): results of their two texts alone. */
+export interface PairResults {
+  isCopy(a: number, b: number): boolean;
+  jaccard(a: number, b: number): number;
+}
+
+/**
+ * The pairs' results, computed; with `memo`, similarities are looked up there by each
+ * text's key (`keys[i]`, pair-memo.ts textKey) and computed only when it does not hold them.
+ */
+export function pairResults(sets: Uint32Array[], memo?: { memo: PairMemo; keys: string[] }): PairResults {
+  const isCopy = (a: number, b: number): boolean => reprintPair(sets[a]!, sets[b]!);
+  const jaccard = (a: number, b: number): number => overlap(sets[a]!, sets[b]!).jaccard;
+  if (!memo) return { isCopy, jaccard };
+  const { keys } = memo;
+  return { isCopy, jaccard: (a, b) => memo.memo.get(keys[a]!, keys[b]!, () => jaccard(a, b)) };
 }
 
 export function prepare(items: ReadonlyArray<{ text: string }>): Prepared {
@@ -93,14 +114,18 @@ export function groupReprints(
   items: ReadonlyArray<Omit<CompareInput, 'text'> & { text?: string }>,
   prepared?: Prepared,
 ): Grouping {
-  const { sets, signatures } =
-    prepared ??
-    prepare(
-      items.map((item) => {
-        if (typeof item.text !== 'string') throw new Error(`groupReprints: ${item.id} has no text`);
-        return { text: item.text };
-      }),
-    );
+  const {
+    sets,
+    signatures,
+    pairs: remembered,
+  } = prepared ??
+  prepare(
+    items.map((item) => {
+      if (typeof item.text !== 'string') throw new Error(`groupReprints: ${item.id} has no text`);
+      return { text: item.text };
+    }),
+  );
+  const results = remembered ?? pairResults(sets);
   const uf = new UnionFind(items.length);
   const pairs = candidatePairs(signatures);
   let verified = 0;
@@ -111,7 +136,7 @@ export function groupReprints(
     // (copies of one text make k² candidate pairs, and checking them all was most of the
     // comparison step's time on a corpus with many reprints).
     if (uf.find(a) === uf.find(b)) continue;
-    if (reprintPair(sets[a]!, sets[b]!)) {
+    if (results.isCopy(a, b)) {
       verified++;
       uf.union(a, b);
     }
@@ -130,7 +155,7 @@ export function groupReprints(
     for (const i of list) if (earlier(items[i]!, items[original]!)) original = i;
     const group = items[original]!.id;
     for (const i of list) {
-      const similarity = i === original ? 1 : overlap(sets[i]!, sets[original]!).jaccard;
+      const similarity = i === original ? 1 : results.jaccard(i, original);
       reprints[i] = { group, original: group, similarity: Math.round(similarity * 1000) / 1000 };
     }
   }

@@ -19,6 +19,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { compareArticles } from '../compare/index.ts';
+import { PairMemo, pairMemoSalt } from '../compare/pair-memo.ts';
 import { loadContentConfig } from '../content/load.ts';
 import { articleJsonSchema, type Article, type ArticleSummary, type IngestReport } from '../schema/article.ts';
 import { INGEST_VERSION } from './article.ts';
@@ -310,6 +311,9 @@ export function summaryOf(article: HeldArticle): ArticleSummary {
   const { html: _html, text: _text, ...summary } = article;
   return summary;
 }
+
+/** The comparison step's pair results, kept for the next run (src/compare/pair-memo.ts). */
+const PAIR_MEMO = 'pairs.bin';
 
 // ---- The record of the last run: cache/run.json.
 
@@ -610,8 +614,13 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
       for (const [name, value] of Object.entries(held)) article[name] = value;
       return article as Article;
     };
-    // Cross-article post-processing: topics, reprint groups, related articles.
-    compareArticles(articles, { topics: config.topics, precomputed: (a) => derived.get(a) });
+    // Cross-article post-processing: topics, reprint groups, related articles; the pairs'
+    // results of the last run are looked up, not computed again (src/compare/pair-memo.ts).
+    const memoSalt = pairMemoSalt(cache.salt);
+    const memoPath = join(cache.dir, PAIR_MEMO);
+    const memoBefore = existsSync(memoPath) ? readFileSync(memoPath) : null;
+    const memo = memoBefore ? PairMemo.fromBuffer(memoBefore, memoSalt) : new PairMemo();
+    compareArticles(articles, { topics: config.topics, precomputed: (a) => derived.get(a), memo });
     // The shingle sets are the largest thing the run holds (~0.4 GB at 100k articles).
     derived.clear();
     const errors: IngestReport['errors'] = [
@@ -672,6 +681,9 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     // The cache keeps what this run used, nothing else.
     reader.close();
     tidyPacks(cache, live);
+    mkdirSync(cache.dir, { recursive: true });
+    const memoAfter = memo.toBuffer(memoSalt);
+    if (!memoBefore?.equals(memoAfter)) writeAtomicSync(memoPath, memoAfter);
     // The one-file-per-entry cache of CACHE_FORMAT 2.
     rmSync(join(cache.dir, 'entries'), { recursive: true, force: true });
     const state: RunState = {

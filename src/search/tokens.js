@@ -11,9 +11,9 @@
 // every position holds one word starting with its character, and a one-character query
 // (a prefix of those words) finds every occurrence. A query of two characters is then one
 // exact word, and a longer one its pairs at consecutive positions (a phrase), which is
-// exact substring matching (see searchQueries). Everything else (Latin words, numbers, punctuation) is kept as
-// written, between spaces; Pagefind drops punctuation from its words but counts its
-// position.
+// exact substring matching (see searchQueries). Everything else (Latin words, numbers,
+// punctuation) is kept as written, between spaces; Pagefind drops punctuation from its
+// words but counts its position.
 //
 // Plain JavaScript with no imports: it runs in a worker thread without a loader, and in the
 // browser as it is.
