@@ -141,9 +141,12 @@ export const SHARD_MIN = 500;
  * a build linear in the archive and its memory flat: two shards at a time, one per core.
  * A Pagefind process holds ~0.6 MB per article indexed: a 10k build peaked at 2.3 GB with
  * shards of 1,000, 2.05 GB with 800 and 1.59 GB with 600 (the whole process tree: the Node
- * process at ~0.8 GB and two Pagefind processes). Readers do not see the shards (merge.ts).
+ * process at ~0.8 GB and two Pagefind processes). With the index of character pairs
+ * (tokens.js), shards of 600 peaked at 1.59–2.08 GB in five 10k builds, and shards of 500
+ * at 1.72 and 1.92 GB in two, in the same time within the machine's noise. Readers do not
+ * see the shards (merge.ts).
  */
-export const SHARD_MAX = 600;
+export const SHARD_MAX = 500;
 
 /**
  * The shard of each article, a function of the content alone: the newest month; the rest of
