@@ -2,7 +2,7 @@
 // live region, filters as real checkboxes, results as a list, the query, order and filters kept
 // in the URL so a search can be shared). The only script on the site, with the words of the
 // index it shares with the indexer (src/search/tokens.js).
-import { MARK, contentText, find, hanWords, wordsToText } from './search-tokens.js';
+import { MARK, contentText, find, hanWords, markOf, wordsToText } from './search-tokens.js';
 
 const form = document.getElementById('search-form');
 const input = document.getElementById('q');
@@ -26,7 +26,6 @@ const VERIFY_UP_TO = 50;
 const INDEX_LANGUAGE = 'und';
 /** Index words in an excerpt (one Han character each, shown): about 60 characters. */
 const EXCERPT_WORDS = 60;
-const HAN = /\p{Script=Han}/u;
 /** The orders a reader can pick besides relevance, on the index's `date` sort (the instant). */
 const SORTS = { newest: { date: 'desc' }, oldest: { date: 'asc' } };
 
@@ -104,7 +103,7 @@ function excerptNode(html, pairs) {
     const marked = node.nodeName === 'MARK';
     for (const word of node.textContent.split(/\s+/).filter(Boolean)) {
       words.push(word);
-      marks.push(!marked ? MARK.NONE : pairs.has(word) || !HAN.test(word[0]) ? MARK.WHOLE : MARK.FIRST);
+      marks.push(marked ? markOf(word, pairs) : MARK.NONE);
     }
   }
   const p = document.createElement('p');

@@ -7,7 +7,8 @@ import type { ArticleSummary } from '../schema/article.ts';
 import type { Topic } from '../schema/content.ts';
 import { createHash } from 'node:crypto';
 import { textKey, type PairMemo } from './pair-memo.ts';
-import { groupReprints, pairResults, prepare, type Prepared } from './reprints.ts';
+import { overlap } from './minhash.ts';
+import { groupReprints, prepare, type Prepared } from './reprints.ts';
 import { similarArticles } from './related.ts';
 import { topicMatcher } from './topics.ts';
 
@@ -65,11 +66,13 @@ export function compareArticles<T extends Comparable>(
       next++;
     }
   }
-  if (options.memo) {
+  const memo = options.memo;
+  if (memo) {
     const keys = order.map((a, i) =>
       textKey(ahead[i]?.textHash ?? createHash('sha256').update(withText(a).text).digest('hex')),
     );
-    prepared.pairs = pairResults(prepared.sets, { memo: options.memo, keys });
+    const { sets } = prepared;
+    prepared.jaccard = (a, b) => memo.get(keys[a]!, keys[b]!, () => overlap(sets[a]!, sets[b]!).jaccard);
   }
   const { reprints } = groupReprints(order, prepared);
   const groupOf = (i: number): string | null => reprints[i]?.group ?? null;

@@ -77,7 +77,7 @@ export function similarArticles(
     const key = a < b ? a * n + b : b * n + a;
     let value = jaccardOf.get(key);
     if (value === undefined) {
-      value = prepared.pairs ? prepared.pairs.jaccard(a, b) : overlap(sets[a]!, sets[b]!).jaccard;
+      value = prepared.jaccard ? prepared.jaccard(a, b) : overlap(sets[a]!, sets[b]!).jaccard;
       jaccardOf.set(key, value);
     }
     return value;

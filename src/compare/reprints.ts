@@ -3,7 +3,6 @@
  * union-find. A group's original is its earliest published copy (ties: the smaller id); the
  * group id is the original's id, so it does not depend on input order.
  */
-import type { PairMemo } from './pair-memo.ts';
 import {
   UnionFind,
   candidatePairs,
@@ -62,26 +61,8 @@ export interface CompareInput {
 export interface Prepared {
   sets: Uint32Array[];
   signatures: Uint32Array[];
-  /** The pairs' results, when they may be remembered (pair-memo.ts); else computed. */
-  pairs?: PairResults;
-}
-
-/** What the step asks of a pair of articles (by index): results of their two texts alone. */
-export interface PairResults {
-  isCopy(a: number, b: number): boolean;
-  jaccard(a: number, b: number): number;
-}
-
-/**
- * The pairs' results, computed; with `memo`, similarities are looked up there by each
- * text's key (`keys[i]`, pair-memo.ts textKey) and computed only when it does not hold them.
- */
-export function pairResults(sets: Uint32Array[], memo?: { memo: PairMemo; keys: string[] }): PairResults {
-  const isCopy = (a: number, b: number): boolean => reprintPair(sets[a]!, sets[b]!);
-  const jaccard = (a: number, b: number): number => overlap(sets[a]!, sets[b]!).jaccard;
-  if (!memo) return { isCopy, jaccard };
-  const { keys } = memo;
-  return { isCopy, jaccard: (a, b) => memo.memo.get(keys[a]!, keys[b]!, () => jaccard(a, b)) };
+  /** A pair's similarity (by index), when it may be remembered (pair-memo.ts); else computed. */
+  jaccard?: (a: number, b: number) => number;
 }
 
 export function prepare(items: ReadonlyArray<{ text: string }>): Prepared {
@@ -117,7 +98,7 @@ export function groupReprints(
   const {
     sets,
     signatures,
-    pairs: remembered,
+    jaccard = (a, b) => overlap(sets[a]!, sets[b]!).jaccard,
   } = prepared ??
   prepare(
     items.map((item) => {
@@ -125,7 +106,6 @@ export function groupReprints(
       return { text: item.text };
     }),
   );
-  const results = remembered ?? pairResults(sets);
   const uf = new UnionFind(items.length);
   const pairs = candidatePairs(signatures);
   let verified = 0;
@@ -136,7 +116,7 @@ export function groupReprints(
     // (copies of one text make k² candidate pairs, and checking them all was most of the
     // comparison step's time on a corpus with many reprints).
     if (uf.find(a) === uf.find(b)) continue;
-    if (results.isCopy(a, b)) {
+    if (reprintPair(sets[a]!, sets[b]!)) {
       verified++;
       uf.union(a, b);
     }
@@ -155,7 +135,7 @@ export function groupReprints(
     for (const i of list) if (earlier(items[i]!, items[original]!)) original = i;
     const group = items[original]!.id;
     for (const i of list) {
-      const similarity = i === original ? 1 : results.jaccard(i, original);
+      const similarity = i === original ? 1 : jaccard(i, original);
       reprints[i] = { group, original: group, similarity: Math.round(similarity * 1000) / 1000 };
     }
   }

@@ -681,9 +681,6 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     // The cache keeps what this run used, nothing else.
     reader.close();
     tidyPacks(cache, live);
-    mkdirSync(cache.dir, { recursive: true });
-    const memoAfter = memo.toBuffer(memoSalt);
-    if (!memoBefore?.equals(memoAfter)) writeAtomicSync(memoPath, memoAfter);
     // The one-file-per-entry cache of CACHE_FORMAT 2.
     rmSync(join(cache.dir, 'entries'), { recursive: true, force: true });
     const state: RunState = {
@@ -694,6 +691,8 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
       outputs,
     };
     mkdirSync(cache.dir, { recursive: true });
+    const memoAfter = memo.toBuffer(memoSalt);
+    if (!memoBefore?.equals(memoAfter)) writeAtomicSync(memoPath, memoAfter);
     writeIfChanged(cache.dir, 'run.json', () => stableJson(state), null, null);
     const result: RunResult = {
       report,

@@ -159,6 +159,18 @@ const INDEX_WORD = /^(\p{Script=Han})(\p{Script=Han})?([^\p{Script=Han}]*)$/u;
 export const MARK = /** @type {const} */ ({ NONE: 0, FIRST: 1, WHOLE: 2 });
 
 /**
+ * How much of an index word Pagefind marked as a match shows highlighted: a pair of the
+ * query (searchQueries `pairs`), or a Latin word, whole; a word found by a lone character
+ * of the query, that character only.
+ * @param {string} word
+ * @param {Set<string>} pairs
+ * @returns {number}
+ */
+export function markOf(word, pairs) {
+  return pairs.has(word) || !HAN.test(word) ? MARK.WHOLE : MARK.FIRST;
+}
+
+/**
  * Index words back into text, for excerpts and checks. A pair shows its first character
  * when the next word starts with its second (as the index writes them), and both otherwise
  * (the last word of an excerpt). Other words keep a space between them, as written; so
