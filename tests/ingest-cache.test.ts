@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { scanPacks } from '../src/ingest/cache.ts';
-import { runIngest, type RunResult } from '../src/ingest/run.ts';
+import { articleFileBytes, entryKey, scanPacks, storeEntry, type CacheConfig } from '../src/ingest/cache.ts';
+import { runIngest, stableJson, type RunResult } from '../src/ingest/run.ts';
+import type { Article } from '../src/schema/article.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CORPUS = join(ROOT, 'tests', 'fixtures', 'corpus-dev');
@@ -251,6 +252,47 @@ describe('ingest cache', () => {
       }
     },
   );
+
+  test('an article file made from its cache entry is the whole article as stableJson writes it', async () => {
+    // The run writes each article's file with the body spliced in from its cache entry,
+    // undecoded (articleFileBytes): every file must read back as exactly what stableJson
+    // would have written for the article it holds.
+    const { files } = await coldOutput(2);
+    let articles = 0;
+    for (const [name, bytes] of files) {
+      if (!name.startsWith('articles/')) continue;
+      articles++;
+      assert.equal(bytes.toString('utf8'), stableJson(JSON.parse(bytes.toString('utf8'))), name);
+    }
+    assert.ok(articles > 100, `${articles} articles`);
+
+    // Bodies that look like the splice's own marker, or that JSON escapes.
+    const [, sample] = [...files].find(([name]) => name.startsWith('articles/'))!;
+    const base = JSON.parse(sample.toString('utf8')) as Article;
+    const cache: CacheConfig = { dir: join(work, 'splice-cache'), salt: 'test', run: 'splice' };
+    const hostile = [
+      '\n  "html": null',
+      '"text": null\n  "html": null, \\ "\u2028\u2029',
+      'lone \ud800 surrogate, 表情 😀, \u0000 and \t',
+      '',
+    ];
+    for (const [i, body] of hostile.entries()) {
+      const article: Article = { ...base, html: `<p>${body}</p>`, text: body };
+      const path = article.input.path;
+      const { packed } = storeEntry(
+        cache,
+        Buffer.from(`input ${i}`),
+        { index: 0, path, ok: true, article },
+        { textHash: 'x', topics: [], set: new Uint32Array([1, 2]), signature: new Uint32Array([3]) },
+      );
+      assert.ok(packed);
+      const key = entryKey(cache, path, packed.inputHash);
+      const fields = { id: `changed-${i}`, related: [{ id: 'other', similarity: 0.5 }] };
+      const spliced = articleFileBytes(Buffer.from(packed.packed), key, path, fields);
+      assert.ok(spliced, `body ${i}`);
+      assert.equal(spliced.toString('utf8'), stableJson({ ...article, ...fields }), `body ${i}`);
+    }
+  });
 
   test('a change to the content configuration invalidates the cache', { timeout: 300_000 }, async () => {
     const out = join(work, 'config');

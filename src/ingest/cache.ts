@@ -30,13 +30,13 @@ import { threadId } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
 import { normalizeFolded, shingles, signature } from '../compare/minhash.ts';
 import { foldText, topicMatcher, type TopicMatcher } from '../compare/topics.ts';
-import type { Article } from '../schema/article.ts';
+import type { Article, ArticleSummary } from '../schema/article.ts';
 import type { Topic } from '../schema/content.ts';
 import { INGEST_VERSION } from './article.ts';
 import type { FileOutcome } from './process-file.ts';
 
 /** The layout of the cache files; bump it when that changes (INGEST_VERSION covers the output). */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 
 export interface CacheConfig {
   /** `<output>/cache` */
@@ -96,9 +96,15 @@ export function deriveForCompare(article: Article, topics: Topic[]): Derived {
   };
 }
 
-// ---- Entry framing: "NAC<format> <key> <crc32> <length> <JSON length>\n" (numbers in hex),
-// then <length> bytes: JSON + padding + the comparison data as 32-bit words (signature
-// length, set length, signature, set).
+// ---- Entry framing: "NAC<format> <key> <crc32> <length> <JSON length> <html length> <text
+// length>\n" (numbers in hex), then <length> bytes: the payload's JSON, with the article's
+// html and text left null; those two values as JSON strings; padding; the comparison data as
+// 32-bit words (signature length, set length, signature, set).
+//
+// The body (html and text, most of an entry's bytes) stands apart so that the run reads an
+// article's summary without decoding it, and writes the article's output file with the body's
+// bytes spliced in as they are (articleFileBytes): at 10k articles, decoding the bodies to
+// strings and encoding them again was ~1 s of the run's single-threaded tail.
 
 const MAGIC = `NAC${CACHE_FORMAT} `;
 
@@ -108,11 +114,22 @@ interface EntryPayload {
 }
 
 function encodeEntry(key: string, payload: EntryPayload, derived: Derived | undefined): Buffer {
-  const json = Buffer.from(JSON.stringify(payload));
-  const padded = (json.length + 3) & ~3;
+  let json: Buffer;
+  let html = Buffer.alloc(0);
+  let text = Buffer.alloc(0);
+  if (payload.outcome.ok) {
+    const article = payload.outcome.article;
+    json = Buffer.from(JSON.stringify({ outcome: { ...payload.outcome, article: { ...article, html: null, text: null } } }));
+    html = Buffer.from(JSON.stringify(article.html));
+    text = Buffer.from(JSON.stringify(article.text));
+  } else json = Buffer.from(JSON.stringify(payload));
+  const strings = json.length + html.length + text.length;
+  const padded = (strings + 3) & ~3;
   const words = derived ? 2 + derived.signature.length + derived.set.length : 0;
   const body = Buffer.alloc(padded + words * 4);
   json.copy(body);
+  html.copy(body, json.length);
+  text.copy(body, json.length + html.length);
   if (derived) {
     const view = new Uint32Array(body.buffer, body.byteOffset + padded, words);
     view[0] = derived.signature.length;
@@ -120,24 +137,30 @@ function encodeEntry(key: string, payload: EntryPayload, derived: Derived | unde
     view.set(derived.signature, 2);
     view.set(derived.set, 2 + derived.signature.length);
   }
-  const numbers = [crc32(body), body.length, json.length].map((n) => n.toString(16)).join(' ');
+  const numbers = [crc32(body), body.length, json.length, html.length, text.length].map((n) => n.toString(16)).join(' ');
   const header = Buffer.from(`${MAGIC}${key} ${numbers}\n`, 'latin1');
   return Buffer.concat([header, body]);
 }
 
 interface Decoded {
+  /** With the article's html and text null: they are `html` and `text`, undecoded. */
   payload: EntryPayload;
+  /** The article's html and text as JSON strings (slices of the entry's bytes). */
+  html: Buffer;
+  text: Buffer;
   prep: { set: Uint32Array; signature: Uint32Array } | null;
 }
 
-/** The longest header: magic, key, three 32-bit numbers in hex, spaces and newline. */
-const MAX_HEADER = MAGIC.length + 64 + 3 * 9 + 1;
+/** The longest header: magic, key, five 32-bit numbers in hex, spaces and newline. */
+const MAX_HEADER = MAGIC.length + 64 + 5 * 9 + 1;
 
 interface Header {
   key: string;
   sum: number;
   length: number;
   jsonLength: number;
+  htmlLength: number;
+  textLength: number;
   /** Bytes of the header itself. */
   size: number;
 }
@@ -148,29 +171,37 @@ function parseHeader(data: Buffer): Header | null {
   const header = data.toString('latin1', 0, newline);
   if (!header.startsWith(MAGIC)) return null;
   const [key, ...numbers] = header.slice(MAGIC.length).split(' ');
-  const [sum, length, jsonLength] = numbers.map((n) => parseInt(n, 16));
-  if (!key || !/^[0-9a-f]{64}$/.test(key) || numbers.length !== 3) return null;
-  if (!(length! >= 0 && jsonLength! >= 0 && sum! >= 0)) return null;
-  return { key, sum: sum!, length: length!, jsonLength: jsonLength!, size: newline + 1 };
+  if (!key || !/^[0-9a-f]{64}$/.test(key) || numbers.length !== 5) return null;
+  const [sum, length, jsonLength, htmlLength, textLength] = numbers.map((n) => parseInt(n, 16)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (![sum, length, jsonLength, htmlLength, textLength].every((n) => n >= 0)) return null;
+  return { key, sum, length, jsonLength, htmlLength, textLength, size: newline + 1 };
 }
 
 /** The entry in these bytes, or null when it is not the entry of `key`, or not whole. */
 function decodeEntry(data: Buffer, key: string): Decoded | null {
   const header = parseHeader(data);
   if (!header || header.key !== key) return null;
-  const { sum, length, jsonLength } = header;
+  const { sum, length, jsonLength, htmlLength, textLength } = header;
   const body = data.subarray(header.size);
   if (body.length !== length || crc32(body) !== sum) return null;
-  const json = jsonLength!;
-  if (!(json >= 0 && json <= body.length)) return null;
+  const strings = jsonLength + htmlLength + textLength;
+  if (strings > body.length) return null;
   let payload: EntryPayload;
   try {
-    payload = JSON.parse(body.toString('utf8', 0, json)) as EntryPayload;
+    payload = JSON.parse(body.toString('utf8', 0, jsonLength)) as EntryPayload;
   } catch {
     return null;
   }
-  const padded = (json + 3) & ~3;
-  if (body.length <= padded) return { payload, prep: null };
+  const html = body.subarray(jsonLength, jsonLength + htmlLength);
+  const text = body.subarray(jsonLength + htmlLength, strings);
+  const padded = (strings + 3) & ~3;
+  if (body.length <= padded) return { payload, html, text, prep: null };
   if ((body.length - padded) % 4 !== 0) return null;
   // Copied into an aligned array of its own (the read buffer may be pooled or unaligned).
   const words = new Uint32Array((body.length - padded) / 4);
@@ -178,7 +209,17 @@ function decodeEntry(data: Buffer, key: string): Decoded | null {
   const k = words[0]!;
   const n = words[1]!;
   if (words.length !== 2 + k + n) return null;
-  return { payload, prep: { signature: words.slice(2, 2 + k), set: words.slice(2 + k) } };
+  return { payload, html, text, prep: { signature: words.slice(2, 2 + k), set: words.slice(2 + k) } };
+}
+
+/** A JSON string's value, or null when the bytes are not one. */
+function jsonString(bytes: Buffer): string | null {
+  try {
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 // ---- Packs.
@@ -269,6 +310,16 @@ export class PackReader {
   load(key: string, at: EntryAt, index: number, path: string): FileOutcome | null {
     const data = this.bytes(at);
     return data ? outcomeOf(data, key, index, path) : null;
+  }
+  /** load without the article's html and text (see SummaryOutcome). */
+  loadSummary(key: string, at: EntryAt, index: number, path: string): SummaryOutcome | null {
+    const data = this.bytes(at);
+    return data ? summaryOutcomeOf(data, key, index, path) : null;
+  }
+  /** The article's output file made from the entry at `at` (see articleFileBytes), or null. */
+  articleFile(key: string, at: EntryAt, path: string, fields: Partial<Article>): Buffer | null {
+    const data = this.bytes(at);
+    return data ? articleFileBytes(data, key, path, fields) : null;
   }
   close(): void {
     for (const fd of this.fds.values()) if (fd !== null) closeSync(fd);
@@ -419,23 +470,84 @@ export function storeEntry(
   };
 }
 
-/** The outcome held by an entry's bytes, or null when they are damaged or another key's. */
-export function outcomeOf(data: Buffer, key: string, index: number, path: string): FileOutcome | null {
-  const entry = decodeEntry(data, key);
+/** An outcome as the run holds it: an article's summary (without html and text) and its comparison data. */
+export type SummaryOutcome =
+  | Extract<FileOutcome, { ok: false }>
+  | (Omit<Extract<FileOutcome, { ok: true }>, 'article'> & { article: ArticleSummary });
+
+/** The entry's outcome with its article's html and text left undecoded (and left out). */
+function summaryFrom(entry: Decoded | null, index: number, path: string): SummaryOutcome | null {
   const o = entry?.payload?.outcome;
   if (!entry || !o || typeof o !== 'object') return null;
   if (!o.ok) {
     if (typeof o.message !== 'string') return null;
     return { index, path, ok: false, message: o.message, ...(o.line ? { line: o.line } : {}) };
   }
-  if (typeof o.textHash !== 'string' || !Array.isArray(o.topics) || typeof o.article?.text !== 'string') return null;
+  if (typeof o.textHash !== 'string' || !Array.isArray(o.topics) || typeof o.article !== 'object') return null;
   // The path is part of the key; a mismatch means the entry is not what it claims to be.
-  if (o.article.input?.path !== path || !entry.prep) return null;
+  if (o.article?.input?.path !== path || !entry.prep) return null;
+  const { html: _html, text: _text, ...article } = o.article;
   return {
     index,
     path,
     ok: true,
-    article: o.article,
+    article,
     derived: { textHash: o.textHash, topics: o.topics, set: entry.prep.set, signature: entry.prep.signature },
   };
+}
+
+/** The summary outcome held by an entry's bytes, or null when they are damaged or another key's. */
+export function summaryOutcomeOf(data: Buffer, key: string, index: number, path: string): SummaryOutcome | null {
+  return summaryFrom(decodeEntry(data, key), index, path);
+}
+
+/** The whole outcome held by an entry's bytes (the article with its html and text), or null. */
+export function outcomeOf(data: Buffer, key: string, index: number, path: string): FileOutcome | null {
+  const entry = decodeEntry(data, key);
+  const summary = summaryFrom(entry, index, path);
+  if (!summary?.ok) return summary;
+  const html = jsonString(entry!.html);
+  const text = jsonString(entry!.text);
+  if (html === null || text === null) return null;
+  // The entry's key order, the body back in its place.
+  const article = { ...(entry!.payload.outcome as { article: Article }).article, html, text };
+  return { ...summary, article };
+}
+
+const BODY_FIELDS = ['html', 'text'] as const;
+
+/**
+ * The output file of an entry's article with `fields` set over it (what the run decides:
+ * id, warnings, topics, reprint, related): `JSON.stringify(article, null, 2)` and a newline,
+ * with the html and text spliced in as the entry's bytes, never decoded. A JSON string
+ * serializes alike at any indentation, and no raw newline occurs inside one, so a top-level
+ * `\n  "html": null` can only be the field itself. Null when the entry is damaged or another
+ * key's (the caller ingests the file again).
+ */
+export function articleFileBytes(
+  data: Buffer,
+  key: string,
+  path: string,
+  fields: Partial<Article>,
+): Buffer | null {
+  const entry = decodeEntry(data, key);
+  const o = entry?.payload?.outcome;
+  if (!entry || !o?.ok || typeof o.article !== 'object' || o.article?.input?.path !== path) return null;
+  const article: Record<string, unknown> = { ...o.article };
+  for (const [name, value] of Object.entries(fields)) if (name !== 'html' && name !== 'text') article[name] = value;
+  const plain = Buffer.from(JSON.stringify(article, null, 2) + '\n');
+  const at = BODY_FIELDS.map((name) => {
+    const marker = Buffer.from(`\n  "${name}": null`);
+    const found = plain.indexOf(marker);
+    return { name, start: found + marker.length - 'null'.length, end: found + marker.length, found };
+  }).sort((a, b) => a.start - b.start);
+  if (at.some((p) => p.found < 0)) return null;
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const { name, start, end } of at) {
+    parts.push(plain.subarray(from, start), entry[name]);
+    from = end;
+  }
+  parts.push(plain.subarray(from));
+  return Buffer.concat(parts);
 }

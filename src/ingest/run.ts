@@ -28,11 +28,11 @@ import {
   cacheSalt,
   closePack,
   entryKey,
-  outcomeOf,
   PackReader,
   scanPacks,
   tidyPacks,
   sha256,
+  summaryOutcomeOf,
   type CacheConfig,
   type EntryAt,
   type Derived,
@@ -145,7 +145,7 @@ export class WorkerPool {
  * The outcomes come back in the order of `jobs`, each as `keep` makes it when it arrives (the
  * ingest keeps articles without their bodies, so that its memory does not grow with them).
  */
-export async function runJobs<Kept = FileOutcome>(
+export async function runJobs<Kept = Held>(
   jobs: FileJob[],
   init: WorkerInit,
   threads: number,
@@ -153,7 +153,7 @@ export async function runJobs<Kept = FileOutcome>(
   workerUrl: URL = WORKER_URL,
   pool?: WorkerPool,
   mainThreadToo = false,
-  keep: (outcome: FileOutcome) => Kept = (outcome) => outcome as Kept,
+  keep: (outcome: Held) => Kept = (outcome) => outcome as Kept,
 ): Promise<Kept[]> {
   const outcomes: Kept[] = new Array(jobs.length);
   const position = new Map(jobs.map((job, i) => [job.index, i]));
@@ -234,9 +234,12 @@ export async function runJobs<Kept = FileOutcome>(
   return outcomes;
 }
 
-/** An outcome sent as its cache entry's bytes (see worker.ts). */
-function unpack(reply: PackedOutcome, cache: CacheConfig): FileOutcome {
-  const outcome = outcomeOf(
+/**
+ * An outcome sent as its cache entry's bytes (see worker.ts), read as the run holds it: the
+ * article's body stays in the entry (see hold).
+ */
+function unpack(reply: PackedOutcome, cache: CacheConfig): Held {
+  const outcome = summaryOutcomeOf(
     Buffer.from(reply.packed.buffer, reply.packed.byteOffset, reply.packed.byteLength),
     entryKey(cache, reply.path, reply.inputHash),
     reply.index,
@@ -266,7 +269,7 @@ type Held =
  * writes the file, and then reads the body back from the entry. Holding every body made the
  * ingest's memory grow with the archive (4.4 GB at 100k articles).
  */
-function hold(outcome: FileOutcome): Held {
+function hold(outcome: Held): Held {
   if (!outcome.ok || !outcome.derived || !outcome.inputHash || !outcome.entry) return outcome;
   return { ...outcome, article: summaryOf(outcome.article) };
 }
@@ -401,7 +404,7 @@ function readIfExists(path: string): Buffer | null {
 function writeIfChanged(
   outDir: string,
   file: string,
-  make: () => string,
+  make: () => string | Buffer,
   fingerprint: string | null,
   previous: RunState | null,
   absent = false,
@@ -417,7 +420,8 @@ function writeIfChanged(
     }
     if (size === before.size) return { ...before, written: false };
   }
-  const bytes = Buffer.from(make());
+  const made = make();
+  const bytes = typeof made === 'string' ? Buffer.from(made) : made;
   const record = { sha: fingerprint ?? sha256(bytes), size: bytes.length };
   let same: boolean;
   if (fingerprint === null && before) {
@@ -563,9 +567,9 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
         continue;
       }
       const at = stored.get(p.key);
-      const hit = at ? reader.load(p.key, at, i, job.path) : null;
+      const hit = at ? reader.loadSummary(p.key, at, i, job.path) : null;
       if (hit) {
-        outcomes[i] = hold({ ...hit, inputHash: p.inputHash, entry: at! });
+        outcomes[i] = { ...hit, inputHash: p.inputHash, entry: at! };
         hits++;
         options.onProgress?.(++done, total);
       } else misses.push(job);
@@ -599,20 +603,22 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     const articles = settled.flatMap((o) => (o.ok ? [o.article] : []));
     const indexOf = new Map(settled.flatMap((o) => (o.ok ? [[o.article, o.index] as const] : [])));
     /**
-     * The whole article for its output file: the body from its cache entry, everything else
-     * as the run made it (id, warnings, topics, reprint, related). Without an entry (it could
-     * not be written, a full disk), the file is ingested again.
+     * An article's output file: the body from its cache entry, spliced in undecoded (see
+     * articleFileBytes), everything else as the run made it (id, warnings, topics, reprint,
+     * related). Without an entry (it could not be written, a full disk), the file is
+     * ingested again.
      */
-    const withBody = (held: HeldArticle, key: string | undefined, job: FileJob): Article => {
-      if (typeof held.html === 'string' && typeof held.text === 'string') return held as Article;
+    const fileOf = (held: HeldArticle, key: string | undefined, job: FileJob): string | Buffer => {
+      if (typeof held.html === 'string' && typeof held.text === 'string') return stableJson(held);
       const at = key ? live.get(key) : undefined;
-      const entry = key && at ? reader.load(key, at, job.index, job.path) : null;
-      const whole = entry?.ok ? entry : ingestFileSync(job, { ...init, cache: undefined });
+      const spliced = key && at ? reader.articleFile(key, at, job.path, held) : null;
+      if (spliced) return spliced;
+      const whole = ingestFileSync(job, { ...init, cache: undefined });
       if (!whole.ok) throw new Error(`${job.path}: read again to be written, it failed: ${whole.message}`);
       // The entry's key order, the run's values: the same bytes as writing the article whole.
       const article: Record<string, unknown> = { ...whole.article };
       for (const [name, value] of Object.entries(held)) article[name] = value;
-      return article as Article;
+      return stableJson(article);
     };
     // Cross-article post-processing: topics, reprint groups, related articles; the pairs'
     // results of the last run are looked up, not computed again (src/compare/pair-memo.ts).
@@ -648,7 +654,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
       const written = writeIfChanged(
         outDir,
         `articles/${file}`,
-        () => stableJson(withBody(article, key, jobs[indexOf.get(article)!]!)),
+        () => fileOf(article, key, jobs[indexOf.get(article)!]!),
         key ? fingerprintOf(key, article) : null,
         previous,
         !existing.has(file),
