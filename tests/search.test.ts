@@ -108,6 +108,12 @@ function suite(label: string, shardMin: number | undefined): void {
           excerpts.every((e) => e.includes(query) && !/\p{Script=Han}\s+\p{Script=Han}/u.test(e)),
           excerpts.join('\n'),
         );
+        // Each result names its outlet and its date as the site writes them, the time with
+        // its colon (the index once had them as "18 53").
+        const metas = await page.locator('#search-results .meta').allTextContents();
+        assert.equal(metas.length, titles.length);
+        for (const meta of metas) assert.match(meta, /^.+ · \d{4}年\d{1,2}月\d{1,2}日( \d{2}:\d{2})?$/, meta);
+        assert.ok(metas.some((m) => / \d{2}:\d{2}$/.test(m)), metas.join('\n'));
         assert.deepEqual(errors, []);
         await page.close();
       });

@@ -86,10 +86,6 @@ function escapeHtml(value: string): string {
 }
 
 /** Pagefind's attribute syntax is `key:value, key:value`: keep commas and colons out of values. */
-function attr(value: string): string {
-  return escapeHtml(value.replace(/[,:]/g, ' ').trim());
-}
-
 /**
  * The record's date sort key (Pagefind's `date` sort): the instant in milliseconds. Pagefind
  * sorts numbers as numbers; the ISO strings mix offsets (`Z`, and `+08:00` for a day-only
@@ -107,19 +103,26 @@ function sortDate(article: ArticleView): string {
  * is busy rendering pages meanwhile (see shard-worker.js).
  */
 function recordHead(article: ArticleView, eventTitle: string | null): string {
-  // One element per filter and meta value: Pagefind reads one `key:value` per attribute.
-  const filters = [`outlet:${attr(article.source.nameZh)}`, `year:${article.local.year}`];
-  if (eventTitle) filters.push(`event:${attr(eventTitle)}`);
-  const meta = [`date:${attr(article.local.display)}`, `outlet:${attr(article.source.nameZh)}`];
+  // Each filter and meta value as an element's text, outside the indexed element: Pagefind
+  // reads it as written there, where a `key:value` attribute could hold no comma or colon
+  // (the results showed "18 53" for 18:53 when the colons were replaced).
+  const filters: Array<[string, string]> = [
+    ['outlet', article.source.nameZh],
+    ['year', article.local.year],
+  ];
+  if (eventTitle) filters.push(['event', eventTitle]);
+  // The headline as written, for the results: the indexed one is cut into the index's words.
+  const meta: Array<[string, string]> = [
+    ['title', article.title],
+    ['date', article.local.display],
+    ['outlet', article.source.nameZh],
+  ];
   const tags =
-    filters.map((f) => `<span data-pagefind-filter="${f}"></span>`).join('') +
-    meta.map((m) => `<span data-pagefind-meta="${m}"></span>`).join('');
+    meta.map(([key, value]) => `<div data-pagefind-meta="${key}">${escapeHtml(value)}</div>`).join('') +
+    filters.map(([key, value]) => `<div data-pagefind-filter="${key}">${escapeHtml(value)}</div>`).join('');
   return (
     `<!DOCTYPE html><html lang="zh-CN"><head><title>${escapeHtml(article.title)}</title></head>` +
-    // The headline as written, for the results: the indexed one is cut into the index's
-    // words. Outside the indexed element, so that it is not indexed twice.
-    `<body><div data-pagefind-meta="title">${escapeHtml(article.title)}</div>` +
-    `<main data-pagefind-body data-pagefind-sort="date:${sortDate(article)}">${tags}`
+    `<body>${tags}<main data-pagefind-body data-pagefind-sort="date:${sortDate(article)}">`
   );
 }
 
