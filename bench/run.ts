@@ -342,4 +342,3 @@ const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(
 process.stdout.write(`\n${table}\n${extra}\nmachine: ${JSON.stringify(machine)}\nwritten: ${RESULTS}\n`);
 // The figures are taken: the folders set aside can go (see TRASH).
 rmSync(TRASH, { recursive: true, force: true });
-

@@ -113,7 +113,10 @@ function suite(label: string, shardMin: number | undefined): void {
         const metas = await page.locator('#search-results .meta').allTextContents();
         assert.equal(metas.length, titles.length);
         for (const meta of metas) assert.match(meta, /^.+ · \d{4}年\d{1,2}月\d{1,2}日( \d{2}:\d{2})?$/, meta);
-        assert.ok(metas.some((m) => / \d{2}:\d{2}$/.test(m)), metas.join('\n'));
+        assert.ok(
+          metas.some((m) => / \d{2}:\d{2}$/.test(m)),
+          metas.join('\n'),
+        );
         assert.deepEqual(errors, []);
         await page.close();
       });

@@ -119,7 +119,9 @@ function encodeEntry(key: string, payload: EntryPayload, derived: Derived | unde
   let text = Buffer.alloc(0);
   if (payload.outcome.ok) {
     const article = payload.outcome.article;
-    json = Buffer.from(JSON.stringify({ outcome: { ...payload.outcome, article: { ...article, html: null, text: null } } }));
+    json = Buffer.from(
+      JSON.stringify({ outcome: { ...payload.outcome, article: { ...article, html: null, text: null } } }),
+    );
     html = Buffer.from(JSON.stringify(article.html));
     text = Buffer.from(JSON.stringify(article.text));
   } else json = Buffer.from(JSON.stringify(payload));
@@ -137,7 +139,9 @@ function encodeEntry(key: string, payload: EntryPayload, derived: Derived | unde
     view.set(derived.signature, 2);
     view.set(derived.set, 2 + derived.signature.length);
   }
-  const numbers = [crc32(body), body.length, json.length, html.length, text.length].map((n) => n.toString(16)).join(' ');
+  const numbers = [crc32(body), body.length, json.length, html.length, text.length]
+    .map((n) => n.toString(16))
+    .join(' ');
   const header = Buffer.from(`${MAGIC}${key} ${numbers}\n`, 'latin1');
   return Buffer.concat([header, body]);
 }
@@ -524,12 +528,7 @@ const BODY_FIELDS = ['html', 'text'] as const;
  * `\n  "html": null` can only be the field itself. Null when the entry is damaged or another
  * key's (the caller ingests the file again).
  */
-export function articleFileBytes(
-  data: Buffer,
-  key: string,
-  path: string,
-  fields: Partial<Article>,
-): Buffer | null {
+export function articleFileBytes(data: Buffer, key: string, path: string, fields: Partial<Article>): Buffer | null {
   const entry = decodeEntry(data, key);
   const o = entry?.payload?.outcome;
   if (!entry || !o?.ok || typeof o.article !== 'object' || o.article?.input?.path !== path) return null;
