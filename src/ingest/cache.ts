@@ -216,16 +216,6 @@ function decodeEntry(data: Buffer, key: string): Decoded | null {
   return { payload, html, text, prep: { signature: words.slice(2, 2 + k), set: words.slice(2 + k) } };
 }
 
-/** A JSON string's value, or null when the bytes are not one. */
-function jsonString(bytes: Buffer): string | null {
-  try {
-    const value: unknown = JSON.parse(bytes.toString('utf8'));
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
-}
-
 // ---- Packs.
 
 const PACKS = 'packs';
@@ -310,12 +300,7 @@ export class PackReader {
     }
     return data;
   }
-  /** The cached outcome for this key at `at`, or null (missing or damaged: a miss). */
-  load(key: string, at: EntryAt, index: number, path: string): FileOutcome | null {
-    const data = this.bytes(at);
-    return data ? outcomeOf(data, key, index, path) : null;
-  }
-  /** load without the article's html and text (see SummaryOutcome). */
+  /** The cached outcome for this key at `at`, without the article's body (see SummaryOutcome), or null (missing or damaged: a miss). */
   loadSummary(key: string, at: EntryAt, index: number, path: string): SummaryOutcome | null {
     const data = this.bytes(at);
     return data ? summaryOutcomeOf(data, key, index, path) : null;
@@ -505,19 +490,6 @@ export function summaryOutcomeOf(data: Buffer, key: string, index: number, path:
   return summaryFrom(decodeEntry(data, key), index, path);
 }
 
-/** The whole outcome held by an entry's bytes (the article with its html and text), or null. */
-export function outcomeOf(data: Buffer, key: string, index: number, path: string): FileOutcome | null {
-  const entry = decodeEntry(data, key);
-  const summary = summaryFrom(entry, index, path);
-  if (!summary?.ok) return summary;
-  const html = jsonString(entry!.html);
-  const text = jsonString(entry!.text);
-  if (html === null || text === null) return null;
-  // The entry's key order, the body back in its place.
-  const article = { ...(entry!.payload.outcome as { article: Article }).article, html, text };
-  return { ...summary, article };
-}
-
 const BODY_FIELDS = ['html', 'text'] as const;
 
 /**
@@ -530,10 +502,11 @@ const BODY_FIELDS = ['html', 'text'] as const;
  */
 export function articleFileBytes(data: Buffer, key: string, path: string, fields: Partial<Article>): Buffer | null {
   const entry = decodeEntry(data, key);
-  const o = entry?.payload?.outcome;
-  if (!entry || !o?.ok || typeof o.article !== 'object' || o.article?.input?.path !== path) return null;
-  const article: Record<string, unknown> = { ...o.article };
-  for (const [name, value] of Object.entries(fields)) if (name !== 'html' && name !== 'text') article[name] = value;
+  // The same checks as reading its summary.
+  if (!entry || !summaryFrom(entry, 0, path)?.ok) return null;
+  const article: Record<string, unknown> = { ...(entry.payload.outcome as { article: Article }).article };
+  for (const [name, value] of Object.entries(fields))
+    if (!(BODY_FIELDS as readonly string[]).includes(name)) article[name] = value;
   const plain = Buffer.from(JSON.stringify(article, null, 2) + '\n');
   const at = BODY_FIELDS.map((name) => {
     const marker = Buffer.from(`\n  "${name}": null`);

@@ -85,7 +85,6 @@ function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Pagefind's attribute syntax is `key:value, key:value`: keep commas and colons out of values. */
 /**
  * The record's date sort key (Pagefind's `date` sort): the instant in milliseconds. Pagefind
  * sorts numbers as numbers; the ISO strings mix offsets (`Z`, and `+08:00` for a day-only

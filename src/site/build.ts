@@ -21,7 +21,6 @@ import { INGEST_VERSION } from '../ingest/article.ts';
 function noop(): void {}
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** Marks a folder as ours, so that a rebuild may empty it (and never a folder it did not make). */
 /** The previous build's page fingerprints, in the archive folder (src/site/plan.ts). */
 const STATE = 'site-state.json';
 const SEARCH_STATE = 'search-state.json';
@@ -134,16 +133,9 @@ function outputFile(outDir: string, url: string): string {
 }
 
 /**
- * What the site folder holds: every file's path and size (the marker aside), hashed. The
- * state records it when a build ends; a folder that does not match it (half deleted, edited,
- * made by another archive folder) gets a full build, while one restored from a cache of the
- * same build (CI) still builds incrementally. Measured at 10k articles: 0.3–1.7 s, so
- * `news-archive build` computes it on a worker thread while the ingest runs
- * (siteSignatureSoon).
+ * siteSignature (signature.js) on a worker thread; its result is that of siteSignature now.
+ * It takes 0.3–1.7 s at 10k articles, which `news-archive build` spends beside the ingest.
  */
-export { siteSignature };
-
-/** siteSignature on a worker thread; its result is that of siteSignature now. */
 function siteSignatureSoon(outDir: string): Promise<string> {
   return new Promise((resolveSignature, reject) => {
     const worker = new Worker(new URL('./signature-worker.js', import.meta.url), { workerData: { outDir } });

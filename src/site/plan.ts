@@ -11,7 +11,7 @@
  * key changes, the build is a full one.
  *
  * The state is kept in the archive folder, not in the published site, with a signature of
- * what the site folder held when the build ended (build.ts, siteSignature): a site folder
+ * what the site folder held when the build ended (siteSignature in signature.js): a site folder
  * that does not match it gets a full build.
  */
 import { createHash } from 'node:crypto';
@@ -22,7 +22,7 @@ import type { SiteData } from './data.ts';
 export interface BuildState {
   /** Hash of everything that can change every page. */
   key: string;
-  /** What the site folder held when the build ended (siteSignature in build.ts). */
+  /** What the site folder held when the build ended (siteSignature in signature.js). */
   site: string;
   /** Page URL → fingerprint of its data. */
   pages: Record<string, string>;

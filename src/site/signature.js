@@ -5,11 +5,18 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** The file whose presence says a build finished (build.ts MARKER): not part of the signature. */
+/**
+ * Marks a folder as ours, so that a rebuild may empty it (and never a folder it did not
+ * make); written when a build finishes. Not part of the signature.
+ */
 export const MARKER = '.news-archive-build';
 
 /**
- * Every file's path and size (the marker aside), hashed; '' when the folder cannot be read.
+ * What the site folder holds: every file's path and size (the marker aside), hashed; ''
+ * when the folder cannot be read. The state records it when a build ends; a folder that
+ * does not match it (half deleted, edited, made by another archive folder) gets a full
+ * build, while one restored from a cache of the same build (CI) still builds
+ * incrementally.
  * @param {string} outDir
  * @returns {string}
  */
