@@ -50,6 +50,15 @@ export class CborReader {
     return this.expect(0, 'an unsigned integer');
   }
 
+  /** An integer of either sign (major type 0 or 1). */
+  int(): number {
+    const [major, argument] = this.head();
+    if (major === 0) return argument;
+    if (major === 1) return -1 - argument;
+    this.pos--;
+    return this.fail(`expected an integer, found major type ${major}`);
+  }
+
   /** The UTF-8 bytes of a text string, as a slice of the input. */
   textBytes(): Buffer {
     const length = this.expect(3, 'a text string');
@@ -148,6 +157,13 @@ export class CborWriter {
 
   uint(value: number): this {
     this.head(0, value);
+    return this;
+  }
+
+  /** An integer of either sign. */
+  int(value: number): this {
+    if (value >= 0) this.head(0, value);
+    else this.head(1, -1 - value);
     return this;
   }
 

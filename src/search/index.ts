@@ -3,12 +3,14 @@
  *
  * Records are built from the normalized articles, not from the rendered pages, so that only
  * the headline and the article text are indexed (never navigation, listings or footers) and
- * no HTML is parsed twice. Each record is a minimal HTML document so that Pagefind weighs
- * the headline above the text; outlet, year and event are filters, the date a sort key.
+ * no HTML is parsed twice (record.ts): the headline weighs above the text; outlet, year and
+ * event are filters, the date a sort key. They are written as Pagefind 1.6 bundles by our
+ * own writer (shard-writer.ts), which gives what Pagefind would, in a fraction of its time;
+ * the search page runs Pagefind's own script and WebAssembly on them.
  *
- * Pagefind indexes the archive in shards, so that it can be built on every core, in bounded
- * memory, and updated without indexing the whole archive again (Pagefind cannot add to an
- * index it has written); see `shardOf`. The shards' bundles are kept beside the archive
+ * The archive is indexed in shards, so that it can be built on every core, in bounded memory,
+ * and updated without indexing the whole archive again (a Pagefind bundle cannot be added
+ * to); see `shardOf`. The shards' bundles are kept beside the archive
  * (`<archive>/search-shards/`), and merged into the one bundle the site serves (merge.ts),
  * so that a reader downloads and ranks with one index, not one per shard. The shards are a
  * function of the content alone, so an incremental build writes the same files as a full
@@ -25,6 +27,7 @@ import { Worker } from 'node:worker_threads';
 import type { ArticleView, SiteData } from '../site/data.ts';
 import { foldBlocks, sharedFoldTable } from './fold.ts';
 import { mergeBundlesInWorker, prune, writeIfChanged } from './merge.ts';
+import type { RecordJob } from './record.ts';
 
 export interface SearchIndexOptions {
   siteDir: string;
@@ -43,8 +46,8 @@ export interface SearchIndexOptions {
   jobs?: number;
   /**
    * Until this settles, index on one thread only: the build renders the pages meanwhile on
-   * the other core (Eleventy runs on one), and two Pagefind processes beside it would
-   * overcommit both the cores and the memory.
+   * the other core (Eleventy runs on one), and two shard threads beside it would overcommit
+   * the cores.
    */
   narrowUntil?: Promise<unknown>;
   /**
@@ -71,7 +74,7 @@ export interface SearchIndexResult {
 
 export interface SearchState {
   key: string;
-  /** Shard name → hash of its records' inputs, and of the entry file Pagefind wrote. */
+  /** Shard name → hash of its records' inputs, and of the entry file its writer wrote. */
   shards: Record<string, { records: string; entry: string }>;
   /** Hash of the served bundle's entry file, as the merge wrote it ('' for none). */
   merged: string;
@@ -79,10 +82,6 @@ export interface SearchState {
 
 function hash(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('base64url').slice(0, 22);
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /**
@@ -95,58 +94,30 @@ function sortDate(article: ArticleView): string {
 }
 
 /**
- * A record is a minimal HTML document (see the module comment); this is its head: the
- * filters, the meta and the sort. The body, the headline and the article's paragraphs
- * (and those that folding to Simplified changes, folded) as the index's words (tokens.js), is
- * added by the shard's worker thread, which reads the article file itself: the main thread
- * is busy rendering pages meanwhile (see shard-worker.js).
+ * A record's metadata (shown with the result), filters and sort; its text, the headline and
+ * the article's paragraphs, is made by the shard's worker thread, which reads the article
+ * file itself: the main thread is busy rendering pages meanwhile (see shard-worker.ts).
  */
-function recordHead(article: ArticleView, eventTitle: string | null): string {
-  // Each filter and meta value as an element's text, outside the indexed element: Pagefind
-  // reads it as written there, where a `key:value` attribute could hold no comma or colon
-  // (the results showed "18 53" for 18:53 when the colons were replaced).
-  const filters: Array<[string, string]> = [
-    ['outlet', article.source.nameZh],
-    ['year', article.local.year],
-  ];
-  if (eventTitle) filters.push(['event', eventTitle]);
-  // The headline as written, for the results: the indexed one is cut into the index's words.
-  const meta: Array<[string, string]> = [
-    ['title', article.title],
-    ['date', article.local.display],
-    ['outlet', article.source.nameZh],
-  ];
-  const tags =
-    meta.map(([key, value]) => `<div data-pagefind-meta="${key}">${escapeHtml(value)}</div>`).join('') +
-    filters.map(([key, value]) => `<div data-pagefind-filter="${key}">${escapeHtml(value)}</div>`).join('');
-  return (
-    `<!DOCTYPE html><html lang="zh-CN"><head><title>${escapeHtml(article.title)}</title></head>` +
-    `<body>${tags}<main data-pagefind-body data-pagefind-sort="date:${sortDate(article)}">`
-  );
-}
-
-/** What a shard's worker needs to make one record (see shard-worker.js). */
-export interface RecordJob {
-  url: string;
-  head: string;
-  title: string;
-  /** The article's JSON file, whose `text` is the record's body. */
-  file: string;
+function recordFields(article: ArticleView, eventTitle: string | null): Pick<RecordJob, 'meta' | 'filters' | 'sort'> {
+  const filters: Record<string, string[]> = { outlet: [article.source.nameZh], year: [article.local.year] };
+  if (eventTitle) filters.event = [eventTitle];
+  return {
+    // The headline as written, for the results: the indexed one is cut into the index's words.
+    meta: { title: article.title, date: article.local.display, outlet: article.source.nameZh },
+    filters,
+    sort: { date: sortDate(article) },
+  };
 }
 
 /** Below this many articles the index is one shard: it builds in seconds, and one index ranks best. */
 export const SHARD_MIN = 500;
 /**
- * A shard holds about this many articles at most. Pagefind's time and memory per article grow
- * with the size of an index (measured here, one process, Chinese articles: 1,000 in 2.9 s
- * and 0.6 GB, 2,500 in 6.6 s and 1.4 GB, 5,000 in 28 s and 3.3 GB), so bounded shards keep
- * a build linear in the archive and its memory flat: two shards at a time, one per core.
- * A Pagefind process holds ~0.6 MB per article indexed: a 10k build peaked at 2.3 GB with
- * shards of 1,000, 2.05 GB with 800 and 1.59 GB with 600 (the whole process tree: the Node
- * process at ~0.8 GB and two Pagefind processes). With the index of character pairs
- * (tokens.js), shards of 600 peaked at 1.59–2.08 GB in five 10k builds, and shards of 500
- * at 1.72 and 1.92 GB in two, in the same time within the machine's noise. Readers do not
- * see the shards (merge.ts).
+ * A shard holds about this many articles at most: what an incremental build indexes again
+ * for a new article (the newest month's shard), and what a thread holds at once. Chosen when
+ * Pagefind itself indexed the shards, whose time and memory per article grew with an index
+ * (1,000 Chinese articles in 2.9 s and 0.6 GB, 5,000 in 28 s and 3.3 GB); the writer's grow
+ * with it only linearly, and a shard of 500 is ~0.5 s of it. Readers do not see the shards
+ * (merge.ts).
  */
 export const SHARD_MAX = 500;
 
@@ -191,14 +162,14 @@ export function shardOf(articles: ArticleView[], min = SHARD_MIN, max = SHARD_MA
   return shards;
 }
 
-/** One shard to index: where Pagefind writes it, and its records. */
+/** One shard to index: where its bundle goes, and its records. */
 export interface ShardJob {
   outputPath: string;
   records: RecordJob[];
 }
 
 /**
- * Runs the shard jobs on worker threads, each with its own Pagefind service: one thread at
+ * Runs the shard jobs on worker threads (shard-worker.ts): one thread at
  * first when `narrowUntil` is given, all of them once it settles. Every thread gets the
  * whole list and takes the next job from a shared counter, so that no thread waits for the
  * main thread between two shards (it may be rendering pages for seconds at a time).
@@ -209,7 +180,7 @@ async function indexShards(jobs: ShardJob[], threads: number, narrowUntil?: Prom
   const start = (): Promise<void> =>
     new Promise((resolve, reject) => {
       if (Atomics.load(next, 0) >= jobs.length) return resolve();
-      const worker = new Worker(new URL('./shard-worker.js', import.meta.url), {
+      const worker = new Worker(new URL('./shard-worker-entry.js', import.meta.url), {
         workerData: { fold: sharedFoldTable(), jobs, next },
       });
       workers.push(worker);
@@ -254,7 +225,7 @@ interface SearchPlan {
 
 /**
  * The shards and their records, from the view model. Only strings come out of it, so that
- * the view model can be let go while Pagefind works (it was ~0.3 GB at 10k articles).
+ * the view model can be let go while the shards are written (it was ~0.3 GB at 10k articles).
  */
 function planIndex(site: SiteData, options: SearchIndexOptions): SearchPlan {
   const events = new Map(site.events.map((e) => [e.id, e.titleZh]));
@@ -283,9 +254,9 @@ function planIndex(site: SiteData, options: SearchIndexOptions): SearchPlan {
         records: articles.map((a) => ({
           // Site-relative: the search page's Pagefind adds the path prefix it is served under.
           url: a.path,
-          head: recordHead(a, eventTitle(a)),
           title: a.title,
           file: options.articleFile(a.id),
+          ...recordFields(a, eventTitle(a)),
         })),
       },
     });

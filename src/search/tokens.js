@@ -1,5 +1,5 @@
 // @ts-check
-// The words of the search index, shared by the indexer (shard-worker.js, in Node) and the
+// The words of the search index, shared by the indexer (record.ts, in Node) and the
 // search page (published as /search-tokens.js), so that both sides cut text the same way.
 //
 // Chinese is written without spaces, and a reader expects a search to find any run of

@@ -1,0 +1,666 @@
+/**
+ * Writes a Pagefind 1.6 bundle (a shard of index.ts) from records, without Pagefind: the
+ * files Pagefind's `writeFiles` would write for the same pages, decoded word for word and
+ * position for position (the tests index the same records with Pagefind and compare).
+ *
+ * Why: Pagefind took ~5 ms of CPU per article, over half of a full build at 10k articles.
+ * Our records are not HTML that needs parsing: they are a few known blocks of text already
+ * cut into the index's words (tokens.js), so the writer goes from them to the index directly
+ * (measured at 10k articles, warm ingest: the build took 53.2 s with Pagefind indexing the
+ * shards, 29.9 s with this writer, and wrote the same index).
+ *
+ * What it reproduces, from Pagefind's source (fossick/mod.rs, fossick/parser.rs,
+ * index/mod.rs): the body's text as Pagefind's parser leaves it (a `.` after a block that ends
+ * in a word character), cut at whitespace into positions; each word's stored forms
+ * (word-forms.ts) at the block's weight (×24, compound parts sharing it); the metadata's
+ * words with their field and position (`meta_locs`); positions packed by weight with
+ * deltas; words sorted by their UTF-8 bytes and cut into chunks of 20,000 positions; the
+ * fragments, filters, sorts and metadata, named by SHA-1 as Pagefind names them. Pagefind's
+ * own runtime files (its script, worker and WebAssembly) are copied from a probe.
+ *
+ * Not reproduced: Pagefind reads `___PAGEFIND_…` words of the text as its own markers (of
+ * weight, of anchors); here they are words (with no forms), so an article cannot change how
+ * the rest of it is weighed.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { CborWriter } from './cbor.ts';
+import type { PagefindRuntime, WordForm } from './word-forms.ts';
+
+/** A run of block elements under one weight (null: the page's default, 1). */
+export interface ShardSection {
+  weight: number | null;
+  /** Each is one block element's text (a `<p>`, a heading). */
+  blocks: string[];
+}
+
+export interface ShardPage {
+  url: string;
+  sections: ShardSection[];
+  /** Metadata, as the fragment holds it and its words are indexed (with their field). */
+  meta: Record<string, string>;
+  filters: Record<string, string[]>;
+  sort: Record<string, string>;
+}
+
+export interface ShardWriterOptions {
+  /**
+   * The stored forms of a word of the text (word-forms.ts), null for a word with none,
+   * undefined while they are not known (see `unknownWords`).
+   */
+  formsOf: (word: string) => WordForm[] | null | undefined;
+  /** The stored forms of a word of the metadata, likewise. */
+  metaFormsOf: (word: string) => WordForm[] | null | undefined;
+  /** zlib level of the index files: the merge reads them, the site never serves them (default 1). */
+  indexLevel?: number;
+  /** zlib level of the fragments, which the site serves (default 6, Pagefind's). */
+  fragmentLevel?: number;
+}
+
+const LANGUAGE = 'und';
+const SIGNATURE = Buffer.from('pagefind_dcd');
+/** Pagefind's `index_chunk_size`. */
+const CHUNK_SIZE = 20_000;
+/** Pagefind stores a weight as weight × 24 in a byte (fossick/mod.rs). */
+const WEIGHT_SCALE = 24;
+const DEFAULT_WEIGHT = WEIGHT_SCALE;
+/** Rust's `char::is_whitespace` (White_Space), which `split_whitespace` cuts at. */
+const WHITESPACE = /\p{White_Space}+/u;
+/**
+ * The parser's SENTENCE_CHARS (`[\w'"\)\$\*]`, regex crate, Unicode `\w`): a block whose
+ * last character is one gets a `.` appended.
+ */
+const SENTENCE_CHAR = /^[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}'")$*]$/u;
+const ZERO_WIDTH_SPACE = /\u200b/g;
+
+function storedWeight(weight: number | null): number {
+  if (weight === null) return DEFAULT_WEIGHT;
+  if (weight <= 0) return 0;
+  return Math.max(1, Math.floor(Math.fround(Math.min(weight, 10) * WEIGHT_SCALE)));
+}
+
+/**
+ * The parser's `normalize_content` of an attribute or element's text (HTML entities already
+ * decoded here): trimmed, newlines and runs of whitespace as one space.
+ */
+export function normalizeContent(text: string): string {
+  return text
+    .replace(/^[\n\r\p{White_Space}]+|[\n\r\p{White_Space}]+$/gu, '')
+    .replace(/(\n|\r\n)+/g, ' ')
+    .replace(/\p{White_Space}{2,}/gu, ' ');
+}
+
+function lastCodePoint(text: string): string {
+  const cp = text.codePointAt(text.length - 2);
+  return cp !== undefined && cp > 0xffff ? String.fromCodePoint(cp) : (text.at(-1) ?? '');
+}
+
+/**
+ * The stop Pagefind's parser appends to a block: `.` when the last character of the
+ * element's HTML text is a sentence character; `&<>"` are entities there, ending in `;`.
+ */
+function stopOf(block: string): string {
+  const last = lastCodePoint(block);
+  return last !== '' && !/[&<>"]/.test(last) && SENTENCE_CHAR.test(last) ? '.' : '';
+}
+
+/** White_Space other than the space: text made of the index's words (tokens.js) has none. */
+const OTHER_WHITESPACE = /[\t-\r\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+/** The words of a block, as Pagefind's digest cuts them. */
+export function blockWords(block: string): string[] {
+  const text = block + stopOf(block);
+  const raw = OTHER_WHITESPACE.test(text) ? text.split(WHITESPACE) : text.split(' ');
+  const words: string[] = [];
+  const zeroWidth = text.includes('\u200b');
+  for (const r of raw) {
+    const word = zeroWidth ? r.replace(ZERO_WIDTH_SPACE, '') : r;
+    if (word !== '') words.push(word);
+  }
+  return words;
+}
+
+/** Rust's `String` order: by UTF-8 bytes (as Latin-1 strings, compared as code units). */
+function utf8Key(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/** Pagefind's `full_hash`: SHA-1, each byte in hex without its leading zero (`0e` → `e`). */
+function sha1(bytes: Buffer | string): string {
+  let hex = '';
+  for (const byte of createHash('sha1').update(bytes).digest()) hex += byte.toString(16);
+  return hex;
+}
+
+/** A file name: `und_` and the hash's first 7 characters, longer where two would meet. */
+function shortName(hash: string, taken: Set<string>): string {
+  let length = 7;
+  let name = `${LANGUAGE}_${hash.slice(0, length)}`;
+  while (taken.has(name) && length < hash.length) name = `${LANGUAGE}_${hash.slice(0, ++length)}`;
+  taken.add(name);
+  return name;
+}
+
+/** A growable list of 32-bit integers: a shard's postings are millions, kept out of the collector's way. */
+class IntList {
+  data = new Int32Array(4096);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
+/**
+ * Postings as flat lists, one entry per stored form at a position: its key (a word, or one of
+ * a word's diacritic variants), page, and position and weight (in text) or field and
+ * position (in metadata). `byKey` groups them with a counting sort, which keeps each key's
+ * entries in the order they came: by page, then by position, as Pagefind packs them.
+ */
+class Entries {
+  readonly key = new IntList();
+  readonly page = new IntList();
+  readonly a = new IntList();
+  readonly b = new IntList();
+
+  add(key: number, page: number, a: number, b: number): void {
+    this.key.push(key);
+    this.page.push(page);
+    this.a.push(a);
+    this.b.push(b);
+  }
+
+  /** Entry numbers grouped by key; key `k`'s are `order[start[k]]` to `order[start[k + 1]]`. */
+  byKey(keys: number): { order: Int32Array; start: Int32Array } {
+    const start = new Int32Array(keys + 1);
+    const key = this.key.data;
+    const n = this.key.length;
+    for (let i = 0; i < n; i++) start[key[i]! + 1] = start[key[i]! + 1]! + 1;
+    for (let k = 0; k < keys; k++) start[k + 1] = start[k + 1]! + start[k]!;
+    const fill = start.slice(0, keys);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = key[i]!;
+      order[fill[k]!] = i;
+      fill[k] = fill[k]! + 1;
+    }
+    return { order, start };
+  }
+}
+
+/** A stored word and its keys: the word itself, and each variant form. */
+interface WordKeys {
+  word: string;
+  /** The key of the word's own postings, -1 while it has none. */
+  plain: number;
+  variants: Map<string, number> | null;
+}
+
+/** A weight's place in Pagefind's order of a page's positions: the common 25 first, then ascending. */
+function weightOrder(weight: number): number {
+  return weight === 25 ? 0 : weight;
+}
+
+/**
+ * Writes keys' postings as Pagefind's chunks hold them (index/mod.rs): a page list, each page
+ * with its number (a delta from the one before), its positions and its metadata positions.
+ * Positions go by weight (weightOrder), each weight's first after its marker `-weight - 1`
+ * and the rest as deltas (positions_to_packed_page); metadata positions by field, each
+ * field's after its marker `-field - 1`, as deltas from 0 (meta_positions_to_packed).
+ */
+class PostingsWriter {
+  private readonly text: { order: Int32Array; start: Int32Array };
+  private readonly meta: { order: Int32Array; start: Int32Array };
+  private readonly sortable: number[] = [];
+
+  constructor(
+    private readonly textEntries: Entries,
+    private readonly metaEntries: Entries,
+    keys: number,
+  ) {
+    this.text = textEntries.byKey(keys);
+    this.meta = metaEntries.byKey(keys);
+  }
+
+  /**
+   * A word's variants in the order Pagefind lists them: as a page meets them, those of its
+   * text in order of their form, then those only in its metadata; new ones of later pages
+   * after them.
+   */
+  variantOrder(variants: Map<string, number>): Array<[string, number]> {
+    const firstPage = (entries: Entries, groups: { order: Int32Array; start: Int32Array }, key: number): number =>
+      groups.start[key] === groups.start[key + 1] ? Infinity : entries.page.data[groups.order[groups.start[key]!]!]!;
+    return [...variants]
+      .map(([form, key]) => {
+        const inText = firstPage(this.textEntries, this.text, key);
+        const inMeta = firstPage(this.metaEntries, this.meta, key);
+        return [Math.min(inText, inMeta), inText <= inMeta ? 0 : 1, utf8Key(form), form, key] as const;
+      })
+      .sort((x, y) => x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0))
+      .map(([, , , form, key]) => [form, key]);
+  }
+
+  /** Writes a key's page list (empty for -1); returns what it adds to a chunk's fill. */
+  write(w: CborWriter, key: number): number {
+    if (key < 0) {
+      w.array(0);
+      return 0;
+    }
+    const tPage = this.textEntries.page.data;
+    const mPage = this.metaEntries.page.data;
+    const tOrder = this.text.order;
+    const mOrder = this.meta.order;
+    const tEnd = this.text.start[key + 1]!;
+    const mEnd = this.meta.start[key + 1]!;
+    // The pages: those of the text's entries and of the metadata's, merged.
+    let pages = 0;
+    for (let t = this.text.start[key]!, m = this.meta.start[key]!; t < tEnd || m < mEnd; pages++) {
+      const page = Math.min(t < tEnd ? tPage[tOrder[t]!]! : Infinity, m < mEnd ? mPage[mOrder[m]!]! : Infinity);
+      while (t < tEnd && tPage[tOrder[t]!] === page) t++;
+      while (m < mEnd && mPage[mOrder[m]!] === page) m++;
+    }
+    w.array(pages);
+    let size = 0;
+    let last = 0;
+    for (let t = this.text.start[key]!, m = this.meta.start[key]!; t < tEnd || m < mEnd;) {
+      const page = Math.min(t < tEnd ? tPage[tOrder[t]!]! : Infinity, m < mEnd ? mPage[mOrder[m]!]! : Infinity);
+      let tTo = t;
+      while (tTo < tEnd && tPage[tOrder[tTo]!] === page) tTo++;
+      let mTo = m;
+      while (mTo < mEnd && mPage[mOrder[mTo]!] === page) mTo++;
+      w.array(3).uint(page - last);
+      last = page;
+      size += this.writeLocs(w, t, tTo) + this.writeMetaLocs(w, m, mTo) + 1;
+      t = tTo;
+      m = mTo;
+    }
+    return size;
+  }
+
+  private writeLocs(w: CborWriter, from: number, to: number): number {
+    const order = this.text.order;
+    const position = this.textEntries.a.data;
+    const weight = this.textEntries.b.data;
+    let uniform = true;
+    const first = weight[order[from]!]!;
+    for (let i = from + 1; i < to; i++) if (weight[order[i]!] !== first) uniform = false;
+    let sequence: ArrayLike<number> = order;
+    let start = from;
+    let end = to;
+    if (!uniform) {
+      const sorted = this.sortable;
+      sorted.length = 0;
+      for (let i = from; i < to; i++) sorted.push(order[i]!);
+      sorted.sort((a, b) => weightOrder(weight[a]!) - weightOrder(weight[b]!) || position[a]! - position[b]! || a - b);
+      sequence = sorted;
+      start = 0;
+      end = sorted.length;
+    }
+    let markers = 0;
+    for (let i = start, current = 25; i < end; i++) {
+      const wt = weight[sequence[i]!]!;
+      if (wt !== current) {
+        markers++;
+        current = wt;
+      }
+    }
+    const count = end - start + markers;
+    w.array(count);
+    let current = 25;
+    let lastPosition = 0;
+    for (let i = start; i < end; i++) {
+      const e = sequence[i]!;
+      const wt = weight[e]!;
+      const p = position[e]!;
+      if (wt !== current) {
+        w.int(-wt - 1).uint(p);
+        current = wt;
+      } else {
+        w.uint(p - lastPosition);
+      }
+      lastPosition = p;
+    }
+    return count;
+  }
+
+  private writeMetaLocs(w: CborWriter, from: number, to: number): number {
+    const order = this.meta.order;
+    const field = this.metaEntries.a.data;
+    const position = this.metaEntries.b.data;
+    // The metadata's entries come by field, then position (the page's fields are walked in order).
+    let markers = 0;
+    for (let i = from, current = -1; i < to; i++) {
+      if (field[order[i]!] !== current) {
+        markers++;
+        current = field[order[i]!]!;
+      }
+    }
+    const count = to - from + markers;
+    w.array(count);
+    let current = -1;
+    let lastPosition = 0;
+    for (let i = from; i < to; i++) {
+      const f = field[order[i]!]!;
+      const p = position[order[i]!]!;
+      if (f !== current) {
+        w.int(-f - 1);
+        current = f;
+        lastPosition = 0;
+      }
+      w.uint(p - lastPosition);
+      lastPosition = p;
+    }
+    return count;
+  }
+}
+
+/**
+ * A distinct word of the shard's text: its forms, and the postings each form goes to. A page
+ * holds its words as slots, so that a position costs no lookup by string when it is indexed.
+ */
+interface Slot {
+  word: string;
+  forms: WordForm[] | null | undefined;
+  /** The key of each form (see WordKeys), found on first use. */
+  keys: number[] | null;
+  /** How many of the forms are compound parts (they share the weight). */
+  parts: number;
+}
+
+/** A page's words, cut once when it is added: the text's sections and the metadata's values. */
+interface CutPage {
+  page: ShardPage;
+  sections: Array<{ weight: number; slots: Slot[] }>;
+  meta: Array<[field: string, words: string[]]>;
+}
+
+function byUtf8<T>(entries: Iterable<[string, T]>): Array<[string, T]> {
+  return [...entries]
+    .map(([k, v]) => [utf8Key(k), k, v] as const)
+    .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+    .map(([, k, v]) => [k, v]);
+}
+
+export class ShardWriter {
+  private readonly pages: CutPage[] = [];
+  private readonly slots = new Map<string, Slot>();
+  private readonly metaWords = new Map<string, WordForm[] | null | undefined>();
+
+  constructor(private readonly options: ShardWriterOptions) {}
+
+  add(page: ShardPage): void {
+    const sections = page.sections.map((s) => {
+      const slots: Slot[] = [];
+      for (const block of s.blocks) {
+        for (const word of blockWords(block)) {
+          let slot = this.slots.get(word);
+          if (!slot) this.slots.set(word, (slot = { word, forms: this.options.formsOf(word), keys: null, parts: 0 }));
+          slots.push(slot);
+        }
+      }
+      return { weight: storedWeight(s.weight), slots };
+    });
+    const meta = byUtf8(Object.entries(page.meta).map(([k, v]) => [k, normalizeContent(v)] as [string, string])).map(
+      ([field, value]) => [field, value.split(WHITESPACE).filter((w) => w !== '')] as [string, string[]],
+    );
+    for (const [, words] of meta)
+      for (const w of words) if (!this.metaWords.has(w)) this.metaWords.set(w, this.options.metaFormsOf(w));
+    this.pages.push({ page, sections, meta });
+  }
+
+  /** The words of the pages' text and metadata whose forms were not known when they were added. */
+  unknownWords(): { content: string[]; meta: string[] } {
+    const content: string[] = [];
+    for (const slot of this.slots.values()) if (slot.forms === undefined) content.push(slot.word);
+    const meta: string[] = [];
+    for (const [word, forms] of this.metaWords) if (forms === undefined) meta.push(word);
+    return { content, meta };
+  }
+
+  /** Writes the bundle into `dir`, replacing what is there, with Pagefind's runtime files. */
+  write(dir: string, runtime: PagefindRuntime): { pages: number; words: number } {
+    const { formsOf, metaFormsOf } = this.options;
+    const fieldSet = new Set<string>();
+    for (const p of this.pages) for (const [field] of p.meta) fieldSet.add(field);
+    const fields = byUtf8([...fieldSet].map((f) => [f, f] as [string, string])).map(([f]) => f);
+    const fieldIds = new Map(fields.map((f, i) => [f, i]));
+
+    const words = new Map<string, WordKeys>();
+    const keyCount = { n: 0 };
+    const keyOf = (word: string, original: string | null): number => {
+      let w = words.get(word);
+      if (!w) words.set(word, (w = { word, plain: -1, variants: null }));
+      if (original === null) {
+        if (w.plain < 0) w.plain = keyCount.n++;
+        return w.plain;
+      }
+      w.variants ??= new Map();
+      let key = w.variants.get(original);
+      if (key === undefined) w.variants.set(original, (key = keyCount.n++));
+      return key;
+    };
+    const keysOf = (slot: Slot): number[] => {
+      if (slot.keys) return slot.keys;
+      slot.forms ??= formsOf(slot.word) ?? null;
+      const forms = slot.forms ?? [];
+      slot.parts = forms.filter((f) => f.part).length;
+      slot.keys = forms.map((f) => keyOf(f.word, f.original));
+      return slot.keys;
+    };
+    const text = new Entries();
+    const metaEntries = new Entries();
+    const fragmentNames = new Set<string>();
+    const fragments: Array<{ name: string; json: string; wordCount: number }> = [];
+    const filters = new Map<string, Map<string, number[]>>();
+    const sorts = new Map<string, Array<[string, number]>>();
+
+    this.pages.forEach(({ page, sections, meta }, number) => {
+      const content: string[] = [];
+      let position = 0;
+      for (const { weight, slots } of sections) {
+        for (const slot of slots) {
+          content.push(slot.word);
+          const keys = keysOf(slot);
+          if (keys.length === 1 && slot.parts === 0) {
+            text.add(keys[0]!, number, position, weight);
+          } else if (keys.length > 0) {
+            const partial =
+              slot.parts > 0 && weight > 0 ? Math.max(1, Math.floor(weight / Math.min(slot.parts, 255))) : 0;
+            const forms = slot.forms!;
+            for (let k = 0; k < keys.length; k++)
+              text.add(keys[k]!, number, position, forms[k]!.part ? partial : weight);
+          }
+          position++;
+        }
+      }
+      for (const [field, fieldWords] of meta) {
+        const id = fieldIds.get(field)!;
+        fieldWords.forEach((word, i) => {
+          let forms = this.metaWords.get(word);
+          if (forms === undefined) this.metaWords.set(word, (forms = metaFormsOf(word) ?? null));
+          for (const f of forms ?? []) metaEntries.add(keyOf(f.word, f.original), number, id, i);
+        });
+      }
+
+      const pageFilters = byUtf8(
+        Object.entries(page.filters).map(([k, v]) => [k, v.map(normalizeContent)] as [string, string[]]),
+      );
+      for (const [filter, values] of pageFilters) {
+        let byValue = filters.get(filter);
+        if (!byValue) filters.set(filter, (byValue = new Map()));
+        for (const value of values) {
+          const list = byValue.get(value) ?? [];
+          byValue.set(value, list);
+          list.push(number);
+        }
+      }
+      for (const [sort, value] of Object.entries(page.sort)) {
+        const list = sorts.get(sort) ?? [];
+        sorts.set(sort, list);
+        list.push([normalizeContent(value), number]);
+      }
+      const wordCount = Math.max(position, 1);
+      const json = JSON.stringify({
+        url: page.url,
+        content: content.join(' '),
+        word_count: wordCount,
+        filters: Object.fromEntries(pageFilters),
+        meta: Object.fromEntries(meta.map(([field]) => [field, normalizeContent(page.meta[field]!)])),
+        anchors: [],
+      });
+      fragments.push({ name: shortName(sha1(json), fragmentNames), json, wordCount });
+    });
+    const pageCount = this.pages.length;
+    this.pages.length = 0;
+    this.slots.clear();
+
+    const indexLevel = this.options.indexLevel ?? 1;
+    const fragmentLevel = this.options.fragmentLevel ?? 6;
+    const files = new Map<string, Buffer>();
+    const pack = (cbor: Buffer | string, level: number): Buffer =>
+      gzipSync(Buffer.concat([SIGNATURE, Buffer.from(cbor)]), { level });
+
+    for (const f of fragments) files.set(`fragment/${f.name}.pf_fragment`, pack(f.json, fragmentLevel));
+
+    // Words: sorted by their bytes, cut where a chunk reaches CHUNK_SIZE positions.
+    const postings = new PostingsWriter(text, metaEntries, keyCount.n);
+    const sorted = byUtf8(words);
+    const chunkNames = new Set<string>();
+    const chunks: Array<{ from: string; to: string; hash: string }> = [];
+    let body = new CborWriter(8);
+    let count = 0;
+    let first = '';
+    let lastWord = '';
+    let size = 0;
+    const closeChunk = (): void => {
+      const cbor = body.finish(new CborWriter().array(1).array(count).finish());
+      const name = shortName(sha1(cbor), chunkNames);
+      files.set(`index/${name}.pf_index`, pack(cbor, indexLevel));
+      chunks.push({ from: first, to: lastWord, hash: name });
+      body = new CborWriter(8);
+      count = 0;
+      size = 0;
+    };
+    for (const [word, keys] of sorted) {
+      const variants = keys.variants ? postings.variantOrder(keys.variants) : [];
+      body.array(3).text(word);
+      size += postings.write(body, keys.plain);
+      body.array(variants.length);
+      for (const [form, key] of variants) {
+        body.array(2).text(form);
+        size += postings.write(body, key);
+      }
+      size += variants.length;
+      if (count === 0) first = word;
+      lastWord = word;
+      count++;
+      if (size >= CHUNK_SIZE) closeChunk();
+    }
+    if (count > 0) closeChunk();
+    const ranges = chunkRanges(chunks);
+
+    const filterNames = new Set<string>();
+    const metaFilters: Array<{ filter: string; hash: string }> = [];
+    for (const [filter, byValue] of byUtf8(filters)) {
+      const values = byUtf8(byValue);
+      const w = new CborWriter().array(2).text(filter).array(values.length);
+      for (const [value, pages] of values) {
+        w.array(2).text(value).array(pages.length);
+        for (const p of pages) w.uint(p);
+      }
+      const cbor = w.finish();
+      const name = shortName(sha1(cbor), filterNames);
+      metaFilters.push({ filter, hash: name });
+      files.set(`filter/${name}.pf_filter`, pack(cbor, indexLevel));
+    }
+
+    const meta = new CborWriter().array(6).text(runtime.entry.version).array(fragments.length);
+    for (const f of fragments) meta.array(3).text(f.name).uint(f.wordCount).text('');
+    meta.array(chunks.length);
+    chunks.forEach((c, i) => meta.array(3).text(ranges[i]!.from).text(ranges[i]!.to).text(c.hash));
+    meta.array(metaFilters.length);
+    for (const f of metaFilters) meta.array(2).text(f.filter).text(f.hash);
+    const sortList = byUtf8(sorts);
+    meta.array(sortList.length);
+    for (const [sort, values] of sortList) {
+      meta.array(2).text(sort).array(values.length);
+      for (const page of sortOrder(values)) meta.uint(page);
+    }
+    meta.array(fields.length);
+    for (const f of fields) meta.text(f);
+    const metaCbor = meta.finish();
+    const metaHash = `${LANGUAGE}_${sha1(metaCbor).slice(0, LANGUAGE.length + 8)}`;
+    files.set(`pagefind.${metaHash}.pf_meta`, pack(metaCbor, indexLevel));
+
+    const { entry } = runtime;
+    files.set(
+      'pagefind-entry.json',
+      Buffer.from(
+        JSON.stringify({
+          version: entry.version,
+          languages: {
+            [LANGUAGE]: { hash: metaHash, wasm: entry.languages[LANGUAGE]?.wasm ?? null, page_count: pageCount },
+          },
+          include_characters: entry.include_characters,
+        }),
+      ),
+    );
+    for (const f of runtime.files) files.set(f.path, f.content);
+
+    rmSync(dir, { recursive: true, force: true });
+    for (const [path, bytes] of files) {
+      const file = join(dir, path);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, bytes);
+    }
+    return { pages: pageCount, words: sorted.length };
+  }
+}
+
+/** index/mod.rs chunk_meta: each boundary narrowed to the shortest prefixes that tell two chunks apart. */
+function chunkRanges(bounds: Array<{ from: string; to: string }>): Array<{ from: string; to: string }> {
+  const ranges = bounds.map((b) => ({ ...b }));
+  for (let i = 0; i + 1 < ranges.length; i++) {
+    const a = Array.from(ranges[i]!.to);
+    const b = Array.from(ranges[i + 1]!.from);
+    let common = 0;
+    while (common < a.length && common < b.length && a[common] === b[common]) common++;
+    const aPrefix = a.slice(0, common + 1).join('');
+    if (utf8Key(aPrefix) >= utf8Key(ranges[i]!.from)) ranges[i]!.to = aPrefix;
+    ranges[i + 1]!.from = b.slice(0, common + 1).join('');
+  }
+  return ranges;
+}
+
+/**
+ * index/mod.rs: a sort's pages in order of their values, as numbers when every value reads
+ * as one (an i32, else an f32: Pagefind compares them as f32, so close values tie and keep
+ * page order), else by their bytes.
+ */
+function sortOrder(values: Array<[string, number]>): number[] {
+  const numberOf = (v: string): number | null => {
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v)) return null;
+    return Math.fround(Number(v));
+  };
+  const numbers = values.map(([v]) => numberOf(v));
+  const numeric = numbers.every((n) => n !== null);
+  const order = values.map((v, i) => i);
+  order.sort((a, b) => {
+    const c = numeric
+      ? numbers[a]! - numbers[b]!
+      : utf8Key(values[a]![0]) < utf8Key(values[b]![0])
+        ? -1
+        : utf8Key(values[a]![0]) > utf8Key(values[b]![0])
+          ? 1
+          : 0;
+    return c !== 0 ? c : a - b;
+  });
+  return order.map((i) => values[i]![1]);
+}
