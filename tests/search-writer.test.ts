@@ -39,7 +39,7 @@ function pageHtml(page: ShardPage): string {
     .join('');
   const body = page.sections
     .map((s) => {
-      const blocks = s.blocks.map((b) => `<p>${escapeHtml(b)}</p>`).join('');
+      const blocks = s.blocks.map((b) => `<p>${escapeHtml(b.join(' '))}</p>`).join('');
       return s.weight === null ? blocks : `<div data-pagefind-weight="${s.weight}">${blocks}</div>`;
     })
     .join('');
@@ -152,13 +152,15 @@ describe('the shard writer', () => {
       '👍 cloud🌦️cannon 👋👨‍👩‍👧‍👦 カタカナ ﾊﾝｶｸ ひらがな __init__ a‿b x_y *star* $5 #tag',
       'a&b <tag> "quote" zero\u200bwidth \u200b next\u0085line tab\tand\u3000wide',
     ];
+    // A block given as its text: the words between its spaces, empty ones and all.
+    const asText = (value: string): string[] => value.split(' ');
     const pages: ShardPage[] = [
       {
         url: '/1/',
         sections: [
-          { weight: 10, blocks: ['Beyoncé 拜登 登访 访华 华'] },
-          { weight: null, blocks: words },
-          { weight: 0.5, blocks: ['拜登 Beyoncé café', 'ends with a parenthesis)'] },
+          { weight: 10, blocks: [asText('Beyoncé 拜登 登访 访华 华')] },
+          { weight: null, blocks: words.map(asText) },
+          { weight: 0.5, blocks: [asText('拜登 Beyoncé café'), asText('ends with a parenthesis)')] },
         ],
         meta: { title: 'Beyoncé 访华：中美 www.bbc.com', date: '2021年5月31日 18:53', outlet: 'Zürich Café' },
         filters: { outlet: ['Zürich Café'], year: ['2021'], event: ['a  b'] },
@@ -167,8 +169,8 @@ describe('the shard writer', () => {
       {
         url: '/2/',
         sections: [
-          { weight: 10, blocks: ['Éric crème'] },
-          { weight: null, blocks: [...words].reverse() },
+          { weight: 10, blocks: [asText('Éric crème')] },
+          { weight: null, blocks: [...words].reverse().map(asText) },
         ],
         meta: { title: 'crème brûlée Ωmega', date: '2020年1月1日', outlet: 'Zürich Café' },
         filters: { outlet: ['Zürich Café'], year: ['2020'] },
@@ -176,7 +178,12 @@ describe('the shard writer', () => {
       },
       {
         url: '/3/',
-        sections: [{ weight: null, blocks: ['', 'café', 'ends with an entity &', 'ends with a quote "'] }],
+        sections: [
+          {
+            weight: null,
+            blocks: ['', 'café', 'ends with an entity &', 'ends with a quote "', 'ends with a space '].map(asText),
+          },
+        ],
         meta: { title: 'crème', date: '2020年1月1日', outlet: 'x' },
         filters: { year: ['2020'] },
         sort: { date: '1577808000001' },
@@ -191,7 +198,7 @@ describe('the shard writer', () => {
   it('fails the comparison when one position differs', async () => {
     const page: ShardPage = {
       url: '/x/',
-      sections: [{ weight: null, blocks: ['拜登 登访 访华 华'] }],
+      sections: [{ weight: null, blocks: [['拜登', '登访', '访华', '华']] }],
       meta: { title: 't' },
       filters: {},
       sort: {},
@@ -199,7 +206,7 @@ describe('the shard writer', () => {
     const reference = join(work, 'one-pagefind');
     const ours = join(work, 'one-writer');
     await withPagefind([page], reference);
-    await withWriter([{ ...page, sections: [{ weight: null, blocks: ['拜登 访华 登访 华'] }] }], ours);
+    await withWriter([{ ...page, sections: [{ weight: null, blocks: [['拜登', '访华', '登访', '华']] }] }], ours);
     assert.notDeepEqual(decodeBundle(ours).words, decodeBundle(reference).words);
   });
 });

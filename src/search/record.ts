@@ -8,7 +8,7 @@
  * bench corpus). All text is in the index's words (tokens.js).
  */
 import type { ShardPage } from './shard-writer.ts';
-import { indexWords } from './tokens.js';
+import { indexTokens } from './tokens.js';
 
 /** What a shard's worker needs to make one record (see shard-worker.ts). */
 export interface RecordJob {
@@ -34,9 +34,9 @@ export function recordPage(record: RecordJob, text: string, fold: Record<string,
     .map(foldToSimplified)
     .filter((f, i) => f !== (i === 0 ? record.title : paragraphs[i - 1]));
   const sections: ShardPage['sections'] = [
-    { weight: 10, blocks: [indexWords(record.title)] },
-    { weight: null, blocks: paragraphs.map(indexWords) },
+    { weight: 10, blocks: [indexTokens(record.title)] },
+    { weight: null, blocks: paragraphs.map(indexTokens) },
   ];
-  if (folded.length > 0) sections.push({ weight: 0.5, blocks: folded.map(indexWords) });
+  if (folded.length > 0) sections.push({ weight: 0.5, blocks: folded.map(indexTokens) });
   return { url: record.url, sections, meta: record.meta, filters: record.filters, sort: record.sort };
 }

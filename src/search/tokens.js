@@ -23,12 +23,12 @@ const PIECES = /(\p{Script=Han}+)|([^\s\p{Script=Han}]+)/gu;
 const WORDLIKE = /[\p{L}\p{N}]/u;
 
 /**
- * The text as the index's words, separated by spaces: each Han run as its overlapping
- * pairs and its last character; anything else as written.
+ * The text as the index's words: each Han run as its overlapping pairs and its last
+ * character; anything else as written.
  * @param {string} text
- * @returns {string}
+ * @returns {string[]}
  */
-export function indexWords(text) {
+export function indexTokens(text) {
   /** @type {string[]} */
   const words = [];
   for (const [, han, other] of text.matchAll(PIECES)) {
@@ -39,7 +39,16 @@ export function indexWords(text) {
     const chars = Array.from(han ?? '');
     chars.forEach((ch, i) => words.push(ch + (chars[i + 1] ?? '')));
   }
-  return words.join(' ');
+  return words;
+}
+
+/**
+ * The text as the index's words (indexTokens), separated by spaces.
+ * @param {string} text
+ * @returns {string}
+ */
+export function indexWords(text) {
+  return indexTokens(text).join(' ');
 }
 
 /**
