@@ -109,6 +109,9 @@ function recordFields(article: ArticleView, eventTitle: string | null): Pick<Rec
   };
 }
 
+/** The site's folder of the search index: the build writes nothing else there. */
+export const SEARCH_FOLDER = 'pagefind';
+
 /** Below this many articles the index is one shard: it builds in seconds, and one index ranks best. */
 export const SHARD_MIN = 500;
 /**
@@ -274,7 +277,7 @@ function fileHash(file: string): string {
 
 export async function buildSearchIndex(options: SearchIndexOptions): Promise<SearchIndexResult> {
   const started = performance.now();
-  const root = join(options.siteDir, 'pagefind');
+  const root = join(options.siteDir, SEARCH_FOLDER);
   await mkdir(options.shardsDir, { recursive: true });
   const plan = planIndex(options.site(), options);
   // A new key indexes every shard again (and so the merge runs).
