@@ -338,7 +338,7 @@ class WordHeap {
 }
 
 /** Pagefind's chunk_meta: each boundary narrowed to the shortest prefixes that tell the chunks apart. */
-function chunkRanges(bounds: Array<{ from: string; to: string }>): Array<{ from: string; to: string }> {
+export function chunkRanges(bounds: Array<{ from: string; to: string }>): Array<{ from: string; to: string }> {
   const ranges = bounds.map((b) => ({ ...b }));
   for (let i = 0; i + 1 < ranges.length; i++) {
     const a = Array.from(ranges[i]!.to);

@@ -27,6 +27,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CborWriter } from './cbor.ts';
+import { chunkRanges } from './merge.ts';
 import type { PagefindRuntime, WordForm } from './word-forms.ts';
 
 /** A run of block elements under one weight (null: the page's default, 1). */
@@ -654,21 +655,6 @@ export class ShardWriter {
     }
     return { pages: pageCount, words: sorted.length };
   }
-}
-
-/** index/mod.rs chunk_meta: each boundary narrowed to the shortest prefixes that tell two chunks apart. */
-function chunkRanges(bounds: Array<{ from: string; to: string }>): Array<{ from: string; to: string }> {
-  const ranges = bounds.map((b) => ({ ...b }));
-  for (let i = 0; i + 1 < ranges.length; i++) {
-    const a = Array.from(ranges[i]!.to);
-    const b = Array.from(ranges[i + 1]!.from);
-    let common = 0;
-    while (common < a.length && common < b.length && a[common] === b[common]) common++;
-    const aPrefix = a.slice(0, common + 1).join('');
-    if (utf8Key(aPrefix) >= utf8Key(ranges[i]!.from)) ranges[i]!.to = aPrefix;
-    ranges[i + 1]!.from = b.slice(0, common + 1).join('');
-  }
-  return ranges;
 }
 
 /**
