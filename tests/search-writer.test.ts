@@ -16,7 +16,7 @@ import { createIndex } from 'pagefind';
 import { sharedFoldTable } from '../src/search/fold.ts';
 import { recordPage } from '../src/search/record.ts';
 import { ShardWriter, type ShardPage } from '../src/search/shard-writer.ts';
-import { closeProbes, WordFormTable } from '../src/search/word-forms.ts';
+import { closeProbes, probeForms, WordFormTable } from '../src/search/word-forms.ts';
 import { ingestFixture } from './helpers.ts';
 
 type Cbor = number | string | Cbor[];
@@ -193,6 +193,28 @@ describe('the shard writer', () => {
     // The comparison sees what it must: variants, metadata positions and compound parts.
     const text = JSON.stringify(bundle.words);
     for (const form of ['"beyoncé"', '"crème"', '"xinhuanet"', '"タカナ"']) assert.ok(text.includes(form), form);
+  });
+
+  it('never gives a word the forms of another when Pagefind cuts or drops one', async () => {
+    // A vertical tab is whitespace to Pagefind: asked as one word, it would move every
+    // later word's forms one place. Only punctuation: a page Pagefind would leave out.
+    const probed = await probeForms(['alpha', '\u000b', 'beta', 'Gamma', '——'], ['——', 'delta']);
+    const words = (w: string): string[] => (probed.content.get(w) ?? []).map((f) => f.word);
+    assert.deepEqual(words('alpha'), ['alpha']);
+    assert.deepEqual(words('\u000b'), []);
+    assert.deepEqual(words('beta'), ['beta']);
+    assert.deepEqual(words('Gamma'), ['gamma']);
+    assert.deepEqual(words('——'), []);
+    assert.deepEqual(
+      (probed.meta.get('delta') ?? []).map((f) => f.word),
+      ['delta'],
+    );
+    const alone = await probeForms(['——'], ['delta']);
+    assert.deepEqual(alone.content.get('——'), []);
+    assert.deepEqual(
+      (alone.meta.get('delta') ?? []).map((f) => f.word),
+      ['delta'],
+    );
   });
 
   it('fails the comparison when one position differs', async () => {

@@ -43,6 +43,13 @@ export function plainForms(word: string): WordForm[] | null {
   return null;
 }
 
+/**
+ * What ends a probe page's text: a word that is always stored (Pagefind leaves out a page
+ * without one, with its metadata), then one that takes no sentence stop (Pagefind appends
+ * `.` to a block that ends in a word character, which would change the last word).
+ */
+const PROBE_END = ['probe', '。'];
+
 /** The weight a probe page gives its words: a part's weight (its share) then differs from it. */
 const PROBE_WEIGHT = 10;
 const PROBE_WEIGHT_STORED = PROBE_WEIGHT * 24;
@@ -54,6 +61,10 @@ function escapeHtml(value: string): string {
 function unpack(bytes: Uint8Array): CborReader {
   const plain = gunzipSync(bytes);
   return new CborReader(plain.subarray('pagefind_dcd'.length), 'a probe index');
+}
+
+function unpackText(bytes: Uint8Array): string {
+  return gunzipSync(bytes).subarray('pagefind_dcd'.length).toString('utf8');
 }
 
 /** Pagefind's runtime files (the script, its worker, the WebAssembly) and its entry, from a probe. */
@@ -77,33 +88,74 @@ export interface ProbedForms {
  * the text or of a metadata field, and reads each position's forms back from the index. A
  * part is told by its weight, the page's divided by the number of parts. Also returns
  * Pagefind's runtime files, which the shards' bundles carry.
+ *
+ * The page's text, as Pagefind kept it, must be the words as given: a word Pagefind cut in
+ * two or dropped would move every later word's forms onto the wrong word. If it is not, the
+ * words are asked again one page each, and a word Pagefind does not keep as given alone
+ * gets no forms.
  */
 export async function probeForms(words: string[], metaWords: string[]): Promise<ProbedForms> {
+  const whole = await probePages([{ text: words, meta: metaWords }]);
+  const page = whole.pages[0]!;
+  if (page.textKept && page.metaKept) {
+    return {
+      content: new Map(words.map((word, i) => [word, page.text[i]!])),
+      meta: new Map(metaWords.map((word, i) => [word, page.meta[i]!])),
+      runtime: whole.runtime,
+    };
+  }
+  const count = Math.max(words.length, metaWords.length);
+  const single = await probePages(
+    Array.from({ length: count }, (_, i) => ({
+      text: i < words.length ? [words[i]!] : [],
+      meta: i < metaWords.length ? [metaWords[i]!] : [],
+    })),
+  );
+  // A word Pagefind still does not keep as given, alone, is not one word to it: its forms
+  // are none, where its place's would be another word's.
+  return {
+    content: new Map(words.map((word, i) => [word, single.pages[i]!.textKept ? single.pages[i]!.text[0]! : []])),
+    meta: new Map(metaWords.map((word, i) => [word, single.pages[i]!.metaKept ? single.pages[i]!.meta[0]! : []])),
+    runtime: single.runtime,
+  };
+}
+
+/** Each probe page's forms by position, and whether Pagefind kept its text's and metadata's words as given. */
+async function probePages(pages: Array<{ text: string[]; meta: string[] }>): Promise<{
+  pages: Array<{ text: WordForm[][]; meta: WordForm[][]; textKept: boolean; metaKept: boolean }>;
+  runtime: PagefindRuntime;
+}> {
   const { index, errors } = await createIndex({ forceLanguage: 'und' });
   if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
-  // A last word that takes no sentence stop: Pagefind appends `.` to a block that ends in a
-  // word character, which would change the last word.
-  const body = [...words.map(escapeHtml), '。'].join(' ');
-  const html =
-    `<html><body><div data-pagefind-meta="probe">${metaWords.map(escapeHtml).join(' ')}</div>` +
-    `<main data-pagefind-body><p data-pagefind-weight="${PROBE_WEIGHT}">${body}</p></main></body></html>`;
-  const added = await index.addHTMLFile({ url: '/', content: html });
-  if (added.errors.length > 0) throw new Error(`Pagefind probe: ${added.errors.join('; ')}`);
+  for (const [i, page] of pages.entries()) {
+    const body = [...page.text.map(escapeHtml), ...PROBE_END].join(' ');
+    const html =
+      `<html><body><div data-pagefind-meta="probe">${page.meta.map(escapeHtml).join(' ')}</div>` +
+      `<main data-pagefind-body><p data-pagefind-weight="${PROBE_WEIGHT}">${body}</p></main></body></html>`;
+    const added = await index.addHTMLFile({ url: `/${i}/`, content: html });
+    if (added.errors.length > 0) throw new Error(`Pagefind probe: ${added.errors.join('; ')}`);
+  }
   const got = await index.getFiles();
   if (got.errors.length > 0) throw new Error(`Pagefind probe: ${got.errors.join('; ')}`);
   await index.deleteIndex();
-  const files = got.files.map((f) => ({ path: f.path, content: Buffer.from(f.content) }));
-  const entryFile = files.find((f) => f.path === 'pagefind-entry.json');
+  const files = new Map(got.files.map((f) => [f.path, Buffer.from(f.content)]));
+  const entryFile = files.get('pagefind-entry.json');
   if (!entryFile) throw new Error('Pagefind probe: no pagefind-entry.json');
-  const entry = JSON.parse(entryFile.content.toString('utf8')) as PagefindRuntime['entry'] & {
+  const entry = JSON.parse(entryFile.toString('utf8')) as PagefindRuntime['entry'] & {
     languages: Record<string, { hash: string }>;
   };
-  const meta = files.find((f) => f.path === `pagefind.${entry.languages.und?.hash}.pf_meta`);
+  const meta = files.get(`pagefind.${entry.languages.und?.hash}.pf_meta`);
   if (!meta) throw new Error('Pagefind probe: no index metadata for und');
-  const r = unpack(meta.content);
+  const r = unpack(meta);
   r.struct(6, 'the metadata');
   r.text();
-  r.skip(); // pages
+  const fragments: string[] = [];
+  for (let n = r.array(); n > 0; n--) {
+    r.struct(3, 'a page');
+    fragments.push(r.text());
+    r.uint();
+    r.text();
+  }
   const chunks: string[] = [];
   for (let n = r.array(); n > 0; n--) {
     r.struct(3, 'a chunk');
@@ -111,9 +163,28 @@ export async function probeForms(words: string[], metaWords: string[]): Promise<
     r.text();
     chunks.push(r.text());
   }
-  const inText: WordForm[][] = words.map(() => []);
-  const inMeta: WordForm[][] = metaWords.map(() => []);
-  const record = (word: string, original: string | null, locs: number[], metaLocs: number[]): void => {
+  // Each page is told by its URL (Pagefind leaves out a page with no word to store, which
+  // PROBE_END prevents).
+  const result = pages.map((page) => ({
+    text: page.text.map((): WordForm[] => []),
+    meta: page.meta.map((): WordForm[] => []),
+    textKept: true,
+    metaKept: true,
+  }));
+  const numbered = fragments.map((hash) => {
+    const fragment = files.get(`fragment/${hash}.pf_fragment`);
+    if (!fragment) throw new Error(`Pagefind probe: no fragment ${hash}`);
+    const kept = JSON.parse(unpackText(fragment)) as { url: string; content: string; meta: Record<string, string> };
+    const i = Number(/^\/(\d+)\/$/.exec(kept.url)?.[1] ?? NaN);
+    const page = pages[i];
+    if (!page) throw new Error(`Pagefind probe: a page it was not given (${kept.url})`);
+    result[i]!.textKept = kept.content === [...page.text, ...PROBE_END].join(' ');
+    result[i]!.metaKept = (kept.meta.probe ?? '') === page.meta.join(' ');
+    return i;
+  });
+  const record = (page: number, word: string, original: string | null, locs: number[], metaLocs: number[]): void => {
+    const into = result[numbered[page] ?? -1];
+    if (!into) return;
     let weight = 0;
     let position = 0;
     for (let i = 0; i < locs.length; i++) {
@@ -124,31 +195,32 @@ export async function probeForms(words: string[], metaWords: string[]): Promise<
       } else {
         position += value;
       }
-      inText[position]?.push({ word, original, part: weight !== PROBE_WEIGHT_STORED });
+      into.text[position]?.push({ word, original, part: weight !== PROBE_WEIGHT_STORED });
     }
     // One field: its marker, then positions as deltas from 0.
     position = 0;
     for (const value of metaLocs) {
       if (value < 0) continue;
       position += value;
-      inMeta[position]?.push({ word, original, part: false });
+      into.meta[position]?.push({ word, original, part: false });
     }
   };
   const readPages = (c: CborReader, word: string, original: string | null): void => {
+    let page = 0;
     for (let n = c.array(); n > 0; n--) {
       c.struct(3, 'a word page');
-      c.uint();
+      page += c.uint();
       const locs: number[] = [];
       for (let k = c.array(); k > 0; k--) locs.push(c.int());
       const metaLocs: number[] = [];
       for (let k = c.array(); k > 0; k--) metaLocs.push(c.int());
-      record(word, original, locs, metaLocs);
+      record(page, word, original, locs, metaLocs);
     }
   };
   for (const hash of chunks) {
-    const file = files.find((f) => f.path === `index/${hash}.pf_index`);
+    const file = files.get(`index/${hash}.pf_index`);
     if (!file) throw new Error(`Pagefind probe: no chunk ${hash}`);
-    const c = unpack(file.content);
+    const c = unpack(file);
     c.struct(1, 'a chunk');
     for (let n = c.array(); n > 0; n--) {
       c.struct(3, 'a word');
@@ -161,15 +233,17 @@ export async function probeForms(words: string[], metaWords: string[]): Promise<
       }
     }
   }
+  for (const page of result) {
+    page.text = page.text.map(canonical);
+    page.meta = page.meta.map(canonical);
+  }
   const runtime: PagefindRuntime = {
-    files: files.filter((f) => /^(pagefind\.js|pagefind-worker\.js|wasm\.[^/]+\.pagefind)$/.test(f.path)),
+    files: [...files]
+      .filter(([path]) => /^(pagefind\.js|pagefind-worker\.js|wasm\.[^/]+\.pagefind)$/.test(path))
+      .map(([path, content]) => ({ path, content })),
     entry,
   };
-  return {
-    content: new Map(words.map((word, i) => [word, canonical(inText[i]!)])),
-    meta: new Map(metaWords.map((word, i) => [word, canonical(inMeta[i]!)])),
-    runtime,
-  };
+  return { pages: result, runtime };
 }
 
 /** The forms in one order, whatever order the index listed them in (it lists by word). */
