@@ -56,7 +56,7 @@ export function rankingWordCount(count: number): number {
 }
 
 /** Pagefind's files are gzip of this signature and the CBOR. */
-const SIGNATURE = Buffer.from('pagefind_dcd');
+export const SIGNATURE = Buffer.from('pagefind_dcd');
 /** The files of a bundle the search page loads, besides the index itself. */
 const RUNTIME_FILES = ['pagefind.js', 'pagefind-worker.js'];
 
@@ -143,7 +143,8 @@ interface Word {
   variants: Array<{ form: Buffer; pages: Pages[] }>;
 }
 
-function unpack(bytes: Buffer, file: string): Buffer {
+/** A Pagefind file's content after its signature (it is gzip of both). */
+export function unpack(bytes: Uint8Array, file: string): Buffer {
   const plain = gunzipSync(bytes);
   if (!plain.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error(`${file}: not a Pagefind file`);
   return plain.subarray(SIGNATURE.length);
@@ -353,7 +354,7 @@ export function chunkRanges(bounds: Array<{ from: string; to: string }>): Array<
 }
 
 /** A file name from a content hash, as short as Pagefind's, longer where two would meet. */
-function shortName(language: string, hash: string, taken: Set<string>): string {
+export function shortName(language: string, hash: string, taken: Set<string>): string {
   let length = 7;
   let name = `${language}_${hash.slice(0, length)}`;
   while (taken.has(name) && length < hash.length) name = `${language}_${hash.slice(0, ++length)}`;

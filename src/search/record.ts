@@ -24,6 +24,8 @@ export interface RecordJob {
 
 /** The record of an article whose text is `text`; `fold` is the fold table of fold.ts. */
 export function recordPage(record: RecordJob, text: string, fold: Record<string, string>): ShardPage {
+  // fold.ts's own foldToSimplified would load opencc in each shard thread to build the table
+  // the main thread already built and sends.
   const foldToSimplified = (value: string): string => {
     let out = '';
     for (const ch of value) out += fold[ch] ?? ch;

@@ -27,7 +27,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CborWriter } from './cbor.ts';
-import { chunkRanges } from './merge.ts';
+import { chunkRanges, shortName, SIGNATURE } from './merge.ts';
 import type { PagefindRuntime, WordForm } from './word-forms.ts';
 
 /** A run of block elements under one weight (null: the page's default, 1). */
@@ -64,7 +64,6 @@ export interface ShardWriterOptions {
 }
 
 const LANGUAGE = 'und';
-const SIGNATURE = Buffer.from('pagefind_dcd');
 /** Pagefind's `index_chunk_size`. */
 const CHUNK_SIZE = 20_000;
 /** Pagefind stores a weight as weight × 24 in a byte (fossick/mod.rs). */
@@ -141,15 +140,6 @@ function sha1(bytes: Buffer | string): string {
   let hex = '';
   for (const byte of createHash('sha1').update(bytes).digest()) hex += byte.toString(16);
   return hex;
-}
-
-/** A file name: `und_` and the hash's first 7 characters, longer where two would meet. */
-function shortName(hash: string, taken: Set<string>): string {
-  let length = 7;
-  let name = `${LANGUAGE}_${hash.slice(0, length)}`;
-  while (taken.has(name) && length < hash.length) name = `${LANGUAGE}_${hash.slice(0, ++length)}`;
-  taken.add(name);
-  return name;
 }
 
 /** A growable list of 32-bit integers: a shard's postings are millions, kept out of the collector's way. */
@@ -548,7 +538,7 @@ export class ShardWriter {
         meta: Object.fromEntries(meta.map(([field]) => [field, normalizeContent(page.meta[field]!)])),
         anchors: [],
       });
-      fragments.push({ name: shortName(sha1(json), fragmentNames), json, wordCount });
+      fragments.push({ name: shortName(LANGUAGE, sha1(json), fragmentNames), json, wordCount });
     });
     const pageCount = this.pages.length;
     this.pages.length = 0;
@@ -574,7 +564,7 @@ export class ShardWriter {
     let size = 0;
     const closeChunk = (): void => {
       const cbor = body.finish(new CborWriter().array(1).array(count).finish());
-      const name = shortName(sha1(cbor), chunkNames);
+      const name = shortName(LANGUAGE, sha1(cbor), chunkNames);
       files.set(`index/${name}.pf_index`, pack(cbor, indexLevel));
       chunks.push({ from: first, to: lastWord, hash: name });
       body = new CborWriter(8);
@@ -609,7 +599,7 @@ export class ShardWriter {
         for (const p of pages) w.uint(p);
       }
       const cbor = w.finish();
-      const name = shortName(sha1(cbor), filterNames);
+      const name = shortName(LANGUAGE, sha1(cbor), filterNames);
       metaFilters.push({ filter, hash: name });
       files.set(`filter/${name}.pf_filter`, pack(cbor, indexLevel));
     }

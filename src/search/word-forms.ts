@@ -15,8 +15,8 @@
  * on one page, whose index tells each word's forms by its position.
  */
 import { close, createIndex } from 'pagefind';
-import { gunzipSync } from 'node:zlib';
 import { CborReader } from './cbor.ts';
+import { unpack } from './merge.ts';
 
 /** One word Pagefind stores for a word of the text. */
 export interface WordForm {
@@ -58,13 +58,8 @@ function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function unpack(bytes: Uint8Array): CborReader {
-  const plain = gunzipSync(bytes);
-  return new CborReader(plain.subarray('pagefind_dcd'.length), 'a probe index');
-}
-
-function unpackText(bytes: Uint8Array): string {
-  return gunzipSync(bytes).subarray('pagefind_dcd'.length).toString('utf8');
+function reader(bytes: Uint8Array): CborReader {
+  return new CborReader(unpack(bytes, 'a probe index'), 'a probe index');
 }
 
 /** Pagefind's runtime files (the script, its worker, the WebAssembly) and its entry, from a probe. */
@@ -146,7 +141,7 @@ async function probePages(pages: Array<{ text: string[]; meta: string[] }>): Pro
   };
   const meta = files.get(`pagefind.${entry.languages.und?.hash}.pf_meta`);
   if (!meta) throw new Error('Pagefind probe: no index metadata for und');
-  const r = unpack(meta);
+  const r = reader(meta);
   r.struct(6, 'the metadata');
   r.text();
   const fragments: string[] = [];
@@ -174,7 +169,11 @@ async function probePages(pages: Array<{ text: string[]; meta: string[] }>): Pro
   const numbered = fragments.map((hash) => {
     const fragment = files.get(`fragment/${hash}.pf_fragment`);
     if (!fragment) throw new Error(`Pagefind probe: no fragment ${hash}`);
-    const kept = JSON.parse(unpackText(fragment)) as { url: string; content: string; meta: Record<string, string> };
+    const kept = JSON.parse(unpack(fragment, 'a probe fragment').toString('utf8')) as {
+      url: string;
+      content: string;
+      meta: Record<string, string>;
+    };
     const i = Number(/^\/(\d+)\/$/.exec(kept.url)?.[1] ?? NaN);
     const page = pages[i];
     if (!page) throw new Error(`Pagefind probe: a page it was not given (${kept.url})`);
@@ -220,7 +219,7 @@ async function probePages(pages: Array<{ text: string[]; meta: string[] }>): Pro
   for (const hash of chunks) {
     const file = files.get(`index/${hash}.pf_index`);
     if (!file) throw new Error(`Pagefind probe: no chunk ${hash}`);
-    const c = unpack(file);
+    const c = reader(file);
     c.struct(1, 'a chunk');
     for (let n = c.array(); n > 0; n--) {
       c.struct(3, 'a word');
