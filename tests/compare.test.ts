@@ -92,9 +92,9 @@ describe('reprint detection: named cases from real text', () => {
     assert.deepEqual(reprints[0], { group: 'a-story', original: 'a-story', similarity: reprints[0]!.similarity });
     assert.equal(reprints[1]!.original, 'a-story', 'the earliest copy is the original');
   });
-  it('groups a revision with a changed title', () => {
+  it('groups a revision with a changed title', async () => {
     const revised = revisionOf(story.text, byPath('zb-20200914-1084858.md').text, 3);
-    const ingested = compareOnce([
+    const ingested = await compareOnce([
       { ...story },
       {
         ...story,
@@ -123,9 +123,9 @@ describe('reprint detection: named cases from real text', () => {
   });
 });
 
-function compareOnce(list: Article[]): Article[] {
+async function compareOnce(list: Article[]): Promise<Article[]> {
   const copies = list.map((a) => structuredClone(a));
-  compareArticles(copies, { topics: config.topics });
+  await compareArticles(copies, { topics: config.topics });
   return copies;
 }
 
@@ -274,10 +274,10 @@ describe('topics', () => {
 });
 
 describe('related articles', () => {
-  it('never lists the article itself or its own reprints', () => {
+  it('never lists the article itself or its own reprints', async () => {
     const story = byPath('dw/dw-fm-a-54919049.md');
     const copy = { ...story, id: 'dw-copy', text: reprintOf(story.text, 0), published: later(story.published, 1) };
-    const out = compareOnce([...corpus, copy]);
+    const out = await compareOnce([...corpus, copy]);
     for (const a of out) {
       assert.ok(!a.related.some((r) => r.id === a.id));
       if (a.reprint)
@@ -340,41 +340,41 @@ describe("remembered pair results (the next run's)", () => {
     list.map((a) => [a.id, a.topics, a.reprint, a.related]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
   const SALT = pairMemoSalt('test');
 
-  it('give the same reprint groups and related articles as computing them, and are used', () => {
+  it('give the same reprint groups and related articles as computing them, and are used', async () => {
     const plain = articles();
-    compareArticles(plain, { topics: config.topics });
+    await compareArticles(plain, { topics: config.topics });
     assert.ok(plain.some((a) => a.reprint) && plain.some((a) => a.related.length > 0));
 
     const first = new PairMemo();
     const once = articles();
-    compareArticles(once, { topics: config.topics, memo: first });
+    await compareArticles(once, { topics: config.topics, memo: first });
     assert.deepEqual(results(once), results(plain));
     assert.equal(first.hits, 0);
 
     const second = PairMemo.fromBuffer(first.toBuffer(SALT), SALT);
     const again = articles();
-    compareArticles(again, { topics: config.topics, memo: second });
+    await compareArticles(again, { topics: config.topics, memo: second });
     assert.deepEqual(results(again), results(plain));
     assert.ok(second.hits > 100, `${second.hits} pairs remembered`);
     // The same pairs, so the same file: an unchanged run leaves it as it was.
     assert.ok(second.toBuffer(SALT).equals(first.toBuffer(SALT)));
   });
 
-  it('are not read from another salt, or from a damaged or cut file', () => {
+  it('are not read from another salt, or from a damaged or cut file', async () => {
     const memo = new PairMemo();
-    compareArticles(articles(), { topics: config.topics, memo });
+    await compareArticles(articles(), { topics: config.topics, memo });
     const bytes = memo.toBuffer(SALT);
-    const use = (file: Buffer, salt = SALT): number => {
+    const use = async (file: Buffer, salt = SALT): Promise<number> => {
       const read = PairMemo.fromBuffer(file, salt);
-      compareArticles(articles(), { topics: config.topics, memo: read });
+      await compareArticles(articles(), { topics: config.topics, memo: read });
       return read.hits;
     };
-    assert.ok(use(bytes) > 0);
-    assert.equal(use(bytes, pairMemoSalt('other')), 0);
+    assert.ok((await use(bytes)) > 0);
+    assert.equal(await use(bytes, pairMemoSalt('other')), 0);
     const damaged = Buffer.from(bytes);
     damaged[damaged.length - 3] = damaged[damaged.length - 3]! ^ 0x40;
-    assert.equal(use(damaged), 0);
-    assert.equal(use(bytes.subarray(0, bytes.length - 10)), 0);
-    assert.equal(use(Buffer.from('not a memo')), 0);
+    assert.equal(await use(damaged), 0);
+    assert.equal(await use(bytes.subarray(0, bytes.length - 10)), 0);
+    assert.equal(await use(Buffer.from('not a memo')), 0);
   });
 });

@@ -11,8 +11,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { articleFileBytes, entryKey, scanPacks, storeEntry, type CacheConfig } from '../src/ingest/cache.ts';
+import {
+  articleFileBytes,
+  closePack,
+  entryKey,
+  PackReader,
+  scanPacks,
+  storeEntry,
+  type CacheConfig,
+} from '../src/ingest/cache.ts';
+import { writeArticleFiles, type ArticleWrite } from '../src/ingest/write-articles.ts';
+import { Worker } from 'node:worker_threads';
 import { runIngest, stableJson, type RunResult } from '../src/ingest/run.ts';
+import { MAX_INPUT_BYTES } from '../src/ingest/process-file.ts';
 import type { Article } from '../src/schema/article.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -70,6 +81,9 @@ before(async () => {
   await cp(join(ROOT, 'content', 'articles'), join(content, 'articles', 'seeds'), { recursive: true });
   // An error is cached too.
   await writeFile(join(content, 'articles', 'empty.txt'), '');
+  // A file that is not read at all (too large): its probe is an error, not a hash, and a
+  // cold run, which probes nothing, must record it the same way.
+  await writeFile(join(content, 'articles', 'huge.txt'), Buffer.alloc(MAX_INPUT_BYTES + 1, 0x61));
 });
 
 after(async () => {
@@ -291,6 +305,65 @@ describe('ingest cache', () => {
       const spliced = articleFileBytes(Buffer.from(packed.packed), key, path, fields);
       assert.ok(spliced, `body ${i}`);
       assert.equal(spliced.toString('utf8'), stableJson({ ...article, ...fields }), `body ${i}`);
+    }
+  });
+
+  test('article files written by a worker beside the main thread, or by the main thread when the worker dies', async () => {
+    const { files } = await coldOutput(1);
+    const samples = [...files].filter(([name]) => name.startsWith('articles/')).slice(0, 300);
+    const cache: CacheConfig = { dir: join(work, 'write-cache'), salt: 'test', run: 'write' };
+    const writes: ArticleWrite[] = [];
+    const expected: string[] = [];
+    for (const [i, [, bytes]] of samples.entries()) {
+      const article = JSON.parse(bytes.toString('utf8')) as Article;
+      const { packed } = storeEntry(
+        cache,
+        Buffer.from(`input ${i}`),
+        { index: i, path: article.input.path, ok: true, article },
+        { textHash: 'x', topics: [], set: new Uint32Array([1, 2]), signature: new Uint32Array([3]) },
+      );
+      assert.ok(packed?.entry);
+      const fields = {
+        id: article.id,
+        warnings: [`run ${i}`],
+        topics: article.topics,
+        reprint: null,
+        related: [{ id: `other-${i}`, similarity: 0.5 }],
+      };
+      writes.push({
+        file: '',
+        key: entryKey(cache, article.input.path, packed.inputHash),
+        at: packed.entry,
+        inputPath: article.input.path,
+        fields,
+        absent: true,
+      });
+      expected.push(stableJson({ ...article, ...fields }));
+    }
+    closePack();
+    const reader = new PackReader(cache);
+    try {
+      const helpers = {
+        // An ingest worker, as the run starts it.
+        working: new Worker(new URL('../src/ingest/worker-entry.js', import.meta.url), {
+          workerData: { events: [], defaultTimeZone: 'UTC', cache },
+        }),
+        // One that dies at its first request: its files are written all the same.
+        dying: new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(3))", {
+          eval: true,
+        }),
+      };
+      for (const [name, helper] of Object.entries(helpers)) {
+        const dir = join(work, `written-${name}`);
+        await mkdir(dir, { recursive: true });
+        const mine = writes.map((w, i) => ({ ...w, file: join(dir, `${i}.json`) }));
+        const written = await writeArticleFiles(mine, reader, helper);
+        assert.equal(written.filter((w) => w?.written).length, mine.length, name);
+        for (const [i, w] of mine.entries()) assert.equal(await readFile(w.file, 'utf8'), expected[i], `${name} ${i}`);
+        await helper.terminate();
+      }
+    } finally {
+      reader.close();
     }
   });
 

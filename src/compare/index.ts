@@ -8,8 +8,8 @@ import type { Topic } from '../schema/content.ts';
 import { createHash } from 'node:crypto';
 import { textKey, type PairMemo } from './pair-memo.ts';
 import { overlap } from './minhash.ts';
-import { groupReprints, prepare, type Prepared } from './reprints.ts';
-import { similarArticles } from './related.ts';
+import { groupsOf, prepare, reprintComponents, type Components, type Prepared } from './reprints.ts';
+import { pairScores, pickRelated, rankRelated, scoreAhead } from './related.ts';
 import { topicMatcher } from './topics.ts';
 
 export { groupReprints, isReprint, prepare, THRESHOLDS } from './reprints.ts';
@@ -39,15 +39,24 @@ export interface Precomputed {
  */
 export type Comparable = ArticleSummary & { text?: string };
 
-export function compareArticles<T extends Comparable>(
+/** Finds the reprint components of these sets and signatures (on another thread). */
+export type ComponentsFinder = (sets: Uint32Array[], signatures: Uint32Array[]) => Promise<Components>;
+
+export async function compareArticles<T extends Comparable>(
   articles: T[],
   options: {
     topics: Topic[];
     precomputed?: (article: T) => Precomputed | undefined;
     /** Pair results remembered from the last run, and where this run's go (pair-memo.ts). */
     memo?: PairMemo;
+    /**
+     * Where the reprint components are found, when not on this thread: the related
+     * articles' ranking and most of their scores are computed meanwhile. The result is the
+     * same either way.
+     */
+    components?: ComponentsFinder;
   },
-): void {
+): Promise<void> {
   const match = topicMatcher(options.topics);
   // Work in id order so that ties resolve the same way whatever the order of the input.
   const order = [...articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -74,9 +83,15 @@ export function compareArticles<T extends Comparable>(
     const { sets } = prepared;
     prepared.jaccard = (a, b) => memo.get(keys[a]!, keys[b]!, () => overlap(sets[a]!, sets[b]!).jaccard);
   }
-  const { reprints } = groupReprints(order, prepared);
+  const found = options.components
+    ? options.components(prepared.sets, prepared.signatures)
+    : Promise.resolve(reprintComponents(prepared.sets, prepared.signatures));
+  const ranked = rankRelated(prepared);
+  const score = pairScores(prepared);
+  scoreAhead(ranked, score);
+  const reprints = groupsOf(order, (await found).roots, score);
   const groupOf = (i: number): string | null => reprints[i]?.group ?? null;
-  const similar = similarArticles(prepared, RELATED_KEEP, (a, b) => {
+  const similar = pickRelated(ranked, score, RELATED_KEEP, (a, b) => {
     const g = groupOf(a);
     return g !== null && g === groupOf(b);
   });

@@ -168,11 +168,20 @@ export function overlap(a: Uint32Array, b: Uint32Array): Overlap {
  * one subject), 0.93 at J = 0.2 and over 0.99 from J = 0.3 (the lowest revision measured).
  */
 export function candidatePairs(signatures: Uint32Array[]): Array<[number, number]> {
-  // One set per first index: one set of all pairs passes V8's limit of 2^24 entries at 100k
-  // articles (measured: the run stopped with "Set maximum size exceeded").
-  const seen = new Map<number, Set<number>>();
-  const pairs: Array<[number, number]> = [];
   const n = signatures.length;
+  // Every pair of every bucket, packed as a × n + b (a < b; exact below 2^53), then sorted
+  // and made unique: a Set of partners per article, and an array per pair, cost more than
+  // the banding itself.
+  let packed = new Float64Array(1024);
+  let count = 0;
+  const add = (a: number, b: number): void => {
+    if (count === packed.length) {
+      const bigger = new Float64Array(packed.length * 2);
+      bigger.set(packed);
+      packed = bigger;
+    }
+    packed[count++] = a * n + b;
+  };
   // A bucket whose members all shared a bucket in an earlier band adds no pair: copies of
   // one text share every band, so their k² pairs were enumerated once per band (64 times),
   // most of the comparison step's time on a corpus with many reprints.
@@ -195,17 +204,16 @@ export function candidatePairs(signatures: Uint32Array[]): Array<[number, number
       // true copies together (union-find) without k² pairs.
       const reach = list.length > LARGE_BUCKET ? LARGE_BUCKET_REACH : list.length;
       for (let x = 0; x < list.length; x++) {
-        const a = list[x]!;
-        let partners = seen.get(a);
-        if (!partners) seen.set(a, (partners = new Set()));
-        for (let y = x + 1; y < list.length && y <= x + reach; y++) {
-          const b = list[y]!;
-          if (partners.has(b)) continue;
-          partners.add(b);
-          pairs.push([a, b]);
-        }
+        for (let y = x + 1; y < list.length && y <= x + reach; y++) add(list[x]!, list[y]!);
       }
     }
+  }
+  const sorted = packed.subarray(0, count).sort();
+  const pairs: Array<[number, number]> = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && sorted[i] === sorted[i - 1]) continue;
+    const a = Math.floor(sorted[i]! / n);
+    pairs.push([a, sorted[i]! - a * n]);
   }
   return pairs;
 }

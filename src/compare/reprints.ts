@@ -3,16 +3,7 @@
  * union-find. A group's original is its earliest published copy (ties: the smaller id); the
  * group id is the original's id, so it does not depend on input order.
  */
-import {
-  UnionFind,
-  candidatePairs,
-  mergeCount,
-  normalizeText,
-  overlap,
-  shingles,
-  signature,
-  type Overlap,
-} from './minhash.ts';
+import { UnionFind, candidatePairs, normalizeText, overlap, shingles, signature, type Overlap } from './minhash.ts';
 
 /**
  * The thresholds, chosen from the labelled set (README "Comparing coverage"), each between
@@ -37,19 +28,46 @@ export function isReprint(o: Overlap, t: typeof THRESHOLDS = THRESHOLDS): boolea
  */
 export function reprintPair(a: Uint32Array, b: Uint32Array, t: typeof THRESHOLDS = THRESHOLDS): boolean {
   if (a.length === 0 || b.length === 0) return isReprint({ jaccard: 0, containment: 0, sizeRatio: 0 }, t);
-  const min = Math.min(a.length, b.length);
-  const max = Math.max(a.length, b.length);
-  const sizeRatio = min / max;
-  const verdict = (inter: number): boolean =>
-    isReprint({ jaccard: inter / (a.length + b.length - inter), containment: inter / min, sizeRatio }, t);
-  let at = { i: 0, j: 0, n: 0 };
-  while (at.i < a.length && at.j < b.length) {
-    // Check every 64 steps: the verdict costs more than a step.
-    at = mergeCount(a, b, at.i, at.j, at.n, 64);
-    if (verdict(at.n)) return true;
-    if (!verdict(at.n + Math.min(a.length - at.i, b.length - at.j))) return false;
+  const la = a.length;
+  const lb = b.length;
+  const min = Math.min(la, lb);
+  // The smallest intersection that passes (the verdict is monotone in it), by bisection on
+  // the verdict itself, so that the merge below compares integers only.
+  if (!passes(min, la, lb, t)) return false;
+  let low = 0;
+  let high = min;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (passes(mid, la, lb, t)) high = mid;
+    else low = mid + 1;
   }
-  return verdict(at.n);
+  const needed = low;
+  // A branch-free merge (see mergeCount), stopped as soon as the count passes, or could no
+  // longer pass with everything left.
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < la && j < lb) {
+    if (n >= needed) return true;
+    if (n + Math.min(la - i, lb - j) < needed) return false;
+    for (let s = 0; s < 64 && i < la && j < lb; s++) {
+      const x = a[i]!;
+      const y = b[j]!;
+      i += +(x <= y);
+      j += +(y <= x);
+      n += +(x === y);
+    }
+  }
+  return n >= needed;
+}
+
+/** isReprint for two sets of these sizes with `inter` values in common. */
+function passes(inter: number, la: number, lb: number, t: typeof THRESHOLDS): boolean {
+  const min = Math.min(la, lb);
+  return isReprint(
+    { jaccard: inter / (la + lb - inter), containment: inter / min, sizeRatio: min / Math.max(la, lb) },
+    t,
+  );
 }
 
 export interface CompareInput {
@@ -106,7 +124,24 @@ export function groupReprints(
       return { text: item.text };
     }),
   );
-  const uf = new UnionFind(items.length);
+  const { roots, candidates, verified } = reprintComponents(sets, signatures);
+  return { reprints: groupsOf(items, roots, jaccard), candidates, verified };
+}
+
+/** Which articles are copies of each other: the root of each one's group (itself when alone). */
+export interface Components {
+  roots: Int32Array;
+  candidates: number;
+  /** Candidate pairs checked and found to be copies (pairs already grouped are not checked). */
+  verified: number;
+}
+
+/**
+ * The reprint groups as union-find roots: a function of the shingle sets and signatures
+ * alone, so that it can run on another thread while the rest of the comparison goes on.
+ */
+export function reprintComponents(sets: ArrayLike<Uint32Array>, signatures: Uint32Array[]): Components {
+  const uf = new UnionFind(signatures.length);
   const pairs = candidatePairs(signatures);
   let verified = 0;
   for (const [a, b] of pairs) {
@@ -121,9 +156,20 @@ export function groupReprints(
       uf.union(a, b);
     }
   }
+  const roots = new Int32Array(signatures.length);
+  for (let i = 0; i < roots.length; i++) roots[i] = uf.find(i);
+  return { roots, candidates: pairs.length, verified };
+}
+
+/** The groups of the components: the original is the earliest copy, the group its id. */
+export function groupsOf(
+  items: ReadonlyArray<Omit<CompareInput, 'text'>>,
+  roots: Int32Array,
+  jaccard: (a: number, b: number) => number,
+): Array<Reprint | null> {
   const members = new Map<number, number[]>();
   for (let i = 0; i < items.length; i++) {
-    const root = uf.find(i);
+    const root = roots[i]!;
     const list = members.get(root);
     if (list) list.push(i);
     else members.set(root, [i]);
@@ -139,5 +185,5 @@ export function groupReprints(
       reprints[i] = { group, original: group, similarity: Math.round(similarity * 1000) / 1000 };
     }
   }
-  return { reprints, candidates: pairs.length, verified };
+  return reprints;
 }

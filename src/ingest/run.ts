@@ -13,11 +13,12 @@
  * change is not rewritten, so its mtime says when it last changed, and RunResult.changes
  * lists the articles added, rewritten and removed for the steps downstream.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { componentsOn } from '../compare/components-task.ts';
 import { compareArticles } from '../compare/index.ts';
 import { PairMemo, pairMemoSalt } from '../compare/pair-memo.ts';
 import { loadContentConfig } from '../content/load.ts';
@@ -40,6 +41,7 @@ import {
 } from './cache.ts';
 import { ingestFileSync, readInput, type FileJob, type FileOutcome, type WorkerInit } from './process-file.ts';
 import { walk } from './walk.ts';
+import { writeArticleFiles, writeAtomicSync, writeUnlessSame, type ArticleWrite } from './write-articles.ts';
 
 export interface RunOptions {
   contentDir: string;
@@ -84,13 +86,6 @@ export async function writeAtomic(path: string, data: string): Promise<void> {
   await rename(tmp, path);
 }
 
-/** writeAtomic without the thread-pool round trips (thousands of small files in a row). */
-export function writeAtomicSync(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
-
 export function stableJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
@@ -123,7 +118,17 @@ export class WorkerPool {
     for (let i = 0; i < size; i++) this.idle.push(this.spawn());
   }
   spawn(): Worker {
-    return new Worker(this.url, { workerData: this.init });
+    const worker = new Worker(this.url, { workerData: this.init });
+    // A worker that ends while idle is not handed out again (a message to it would wait
+    // for an answer forever), and its error does not bring the run down: whoever uses it
+    // listens for its errors while it works.
+    worker
+      .on('error', () => undefined)
+      .once('exit', () => {
+        const at = this.idle.indexOf(worker);
+        if (at >= 0) this.idle.splice(at, 1);
+      });
+    return worker;
   }
   /** A started worker if one is left, else a new one. */
   take(): Worker {
@@ -183,21 +188,25 @@ export async function runJobs<Kept = Held>(
         }
         if (outstanding.length === 0 && !finished) {
           finished = true;
-          void worker.terminate();
+          if (!pool) return void worker.terminate();
+          // Back to the pool, for the run's other work (see write-articles.ts).
+          worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+          pool.idle.push(worker);
+          resolveWorker();
         }
       };
-      worker.on('message', (reply: FileOutcome | PackedOutcome) => {
+      const onMessage = (reply: FileOutcome | PackedOutcome): void => {
         const outcome = 'packed' in reply ? unpack(reply, init.cache!) : reply;
         outcomes[position.get(outcome.index)!] = keep(outcome);
         const at = outstanding.findIndex((j) => j.index === outcome.index);
         if (at >= 0) outstanding.splice(at, 1);
         onDone();
         feed();
-      });
-      worker.on('error', (err) => {
+      };
+      const onError = (err: Error): void => {
         failure = err;
-      });
-      worker.on('exit', (code) => {
+      };
+      const onExit = (code: number): void => {
         if (finished) return resolveWorker();
         // The oldest unanswered job is the one it was reading; the others go back.
         const job = outstanding.shift();
@@ -216,7 +225,8 @@ export async function runJobs<Kept = Held>(
         if (!job && failure) return resolveWorker(Promise.reject(failure));
         if (queue.length === 0) return resolveWorker();
         resolveWorker(runWorker());
-      });
+      };
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       feed();
     });
   // The main thread, when it takes part, reads files between its messages; it yields after
@@ -367,23 +377,6 @@ function outputsIntact(outDir: string, state: RunState): boolean {
   }
 }
 
-/**
- * Writes a file that is not there yet in place: a rename protects a reader from seeing an
- * old file half replaced, and there is no old file. Creating a second name and renaming it
- * doubled the folder updates, the slowest part of writing 10k new files here. A file cut
- * short by a crash is not in the run record (written last), so the next run compares its
- * content and writes it again.
- */
-function writeNew(path: string, bytes: Uint8Array): void {
-  try {
-    writeFileSync(path, bytes, { flag: 'wx' });
-  } catch (err) {
-    // Put there since the folder was listed: replaced as any existing file is.
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    writeAtomicSync(path, bytes);
-  }
-}
-
 /** Reads a whole file, or null when there is none. */
 function readIfExists(path: string): Buffer | null {
   try {
@@ -394,12 +387,31 @@ function readIfExists(path: string): Buffer | null {
 }
 
 /**
+ * The record of an output file whose fingerprint (what its content is made from) is the
+ * same as last run's, when the file is still there at its size: the same content, known
+ * without making it. Null otherwise.
+ */
+function unchangedOutput(
+  outDir: string,
+  file: string,
+  fingerprint: string | null,
+  previous: RunState | null,
+): OutputRecord | null {
+  const before = previous?.outputs[file];
+  if (fingerprint === null || !before || before.sha !== fingerprint) return null;
+  try {
+    return statSync(join(outDir, file)).size === before.size ? before : null;
+  } catch {
+    return null; // Removed by hand: written again.
+  }
+}
+
+/**
  * Writes an output file unless it already holds exactly that content, and returns its
- * record and whether it was written. An article's file is judged by its fingerprint (what
- * its content is made from): the same fingerprint as last run, and the file still at its
- * size, means the same content, without serializing the article. Otherwise the content is
- * made and compared with the file there, if any, so that an identical file keeps its mtime.
- * `absent` says the file was not there when the run listed the folder.
+ * record and whether it was written. An article's file is judged by its fingerprint first
+ * (see unchangedOutput). Otherwise the content is made and compared with the file there, if
+ * any, so that an identical file keeps its mtime. `absent` says the file was not there when
+ * the run listed the folder.
  */
 function writeIfChanged(
   outDir: string,
@@ -411,34 +423,25 @@ function writeIfChanged(
 ): OutputRecord & { written: boolean } {
   const path = join(outDir, file);
   const before = previous?.outputs[file];
-  if (fingerprint !== null && before && before.sha === fingerprint) {
-    let size = -1;
-    try {
-      size = statSync(path).size;
-    } catch {
-      // Removed by hand: written again below.
-    }
-    if (size === before.size) return { ...before, written: false };
-  }
+  const unchanged = unchangedOutput(outDir, file, fingerprint, previous);
+  if (unchanged) return { ...unchanged, written: false };
   const made = make();
   const bytes = typeof made === 'string' ? Buffer.from(made) : made;
   const record = { sha: fingerprint ?? sha256(bytes), size: bytes.length };
-  let same: boolean;
   if (fingerprint === null && before) {
-    if (before.sha !== record.sha || before.size !== record.size) same = false;
-    else {
+    // Judged by the record: the same hash and size, and the file still at its size.
+    let same = before.sha === record.sha && before.size === record.size;
+    if (same) {
       try {
         same = statSync(path).size === record.size;
       } catch {
         same = false;
       }
     }
-  } else same = !absent && (readIfExists(path)?.equals(bytes) ?? false);
-  if (!same) {
-    if (absent) writeNew(path, bytes);
-    else writeAtomicSync(path, bytes);
+    if (!same) writeAtomicSync(path, bytes);
+    return { ...record, written: !same };
   }
-  return { ...record, written: !same };
+  return { ...record, written: writeUnlessSame(path, bytes, absent) };
 }
 
 /**
@@ -464,6 +467,25 @@ function probe(cache: CacheConfig, job: FileJob): Probe {
     // The wording of an unreadable file in the report, as for any unexpected failure.
     return { error: `internal error: ${(err as Error).message}` };
   }
+}
+
+/** The hash of everything the output depends on: the configuration and every input's probe. */
+function inputDigest(
+  cache: CacheConfig,
+  jobs: FileJob[],
+  probes: Probe[],
+  listing: Awaited<ReturnType<typeof walk>>,
+  warnings: unknown,
+): string {
+  return sha256(
+    JSON.stringify({
+      salt: cache.salt,
+      inputs: jobs.map((job, i) => [job.path, probes[i]]),
+      rejected: listing.rejected,
+      ignored: listing.ignored,
+      warnings,
+    }),
+  );
 }
 
 function lazyArticles(outDir: string, ids: string[]): () => Article[] {
@@ -514,65 +536,64 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
   const total = jobs.length + listing.rejected.length;
   let done = listing.rejected.length;
   options.onProgress?.(done, total);
-  // Without a cache, every file will be ingested: start the workers now so that their
-  // start-up overlaps the hashing below. (Otherwise they start once the misses are known.)
-  const pool =
-    previous === null &&
-    !existsSync(join(cache.dir, 'packs')) &&
-    threads > 1 &&
-    jobs.length >= (options.jobs === undefined ? WORKERS_PAY_FROM : MIN_JOBS_FOR_WORKERS)
-      ? new WorkerPool(init, Math.min(threads - 1, jobs.length))
-      : undefined;
+  // Without a cache, every file will be ingested: nothing is probed first (each file would be
+  // read and hashed twice, ~1 s of the main thread at 10k files), and the workers start now so
+  // that their start-up overlaps the main thread's first files. (Otherwise they start once
+  // the misses are known.)
+  const coldStart = previous === null && !existsSync(join(cache.dir, 'packs'));
+  // Workers are taken from the pool, and given back to it when the jobs are done: one
+  // of them then writes files beside the main thread.
+  const pool = new WorkerPool(
+    init,
+    coldStart && threads > 1 && jobs.length >= (options.jobs === undefined ? WORKERS_PAY_FROM : MIN_JOBS_FOR_WORKERS)
+      ? Math.min(threads - 1, jobs.length)
+      : 0,
+  );
   const reader = new PackReader(cache);
   try {
-    // Read and hash every input. The digest covers everything the output depends on.
-    const probes = jobs.map((job) => probe(cache, job));
-    const digest = sha256(
-      JSON.stringify({
-        salt: cache.salt,
-        inputs: jobs.map((job, i) => [job.path, probes[i]]),
-        rejected: listing.rejected,
-        ignored: listing.ignored,
-        warnings: config.warnings,
-      }),
-    );
-    if (previous && previous.digest === digest && outputsIntact(outDir, previous)) {
-      const reportText = readIfExists(join(outDir, 'report.json'));
-      const record = previous.outputs['report.json'];
-      if (reportText && record && sha256(reportText) === record.sha) {
-        options.onProgress?.(total, total);
-        const result: RunResult = {
-          report: JSON.parse(reportText.toString('utf8')) as IngestReport,
-          articles: [],
-          ms: 0,
-          changes: { added: [], changed: [], removed: [], index: false, report: false },
-          cache: { hits: jobs.length, misses: 0, unchanged: true },
-        };
-        Object.defineProperty(result, 'articles', { get: lazyArticles(outDir, previous.ids), enumerable: true });
-        result.ms = performance.now() - started;
-        return result;
-      }
-    }
-
-    // Outcomes from the cache; the rest is ingested.
     const outcomes: Held[] = new Array(jobs.length);
     const misses: FileJob[] = [];
     let hits = 0;
-    const stored = scanPacks(cache);
-    for (const [i, job] of jobs.entries()) {
-      const p = probes[i]!;
-      if ('error' in p) {
-        outcomes[i] = { index: i, path: job.path, ok: false, message: p.error, inputHash: null };
-        options.onProgress?.(++done, total);
-        continue;
+    let probes: Probe[] | null = null;
+    if (coldStart) misses.push(...jobs);
+    else {
+      // Read and hash every input. The digest covers everything the output depends on.
+      probes = jobs.map((job) => probe(cache, job));
+      const digest = inputDigest(cache, jobs, probes, listing, config.warnings);
+      if (previous && previous.digest === digest && outputsIntact(outDir, previous)) {
+        const reportText = readIfExists(join(outDir, 'report.json'));
+        const record = previous.outputs['report.json'];
+        if (reportText && record && sha256(reportText) === record.sha) {
+          options.onProgress?.(total, total);
+          const result: RunResult = {
+            report: JSON.parse(reportText.toString('utf8')) as IngestReport,
+            articles: [],
+            ms: 0,
+            changes: { added: [], changed: [], removed: [], index: false, report: false },
+            cache: { hits: jobs.length, misses: 0, unchanged: true },
+          };
+          Object.defineProperty(result, 'articles', { get: lazyArticles(outDir, previous.ids), enumerable: true });
+          result.ms = performance.now() - started;
+          return result;
+        }
       }
-      const at = stored.get(p.key);
-      const hit = at ? reader.loadSummary(p.key, at, i, job.path) : null;
-      if (hit) {
-        outcomes[i] = { ...hit, inputHash: p.inputHash, entry: at! };
-        hits++;
-        options.onProgress?.(++done, total);
-      } else misses.push(job);
+      // Outcomes from the cache; the rest is ingested.
+      const stored = scanPacks(cache);
+      for (const [i, job] of jobs.entries()) {
+        const p = probes[i]!;
+        if ('error' in p) {
+          outcomes[i] = { index: i, path: job.path, ok: false, message: p.error, inputHash: null };
+          options.onProgress?.(++done, total);
+          continue;
+        }
+        const at = stored.get(p.key);
+        const hit = at ? reader.loadSummary(p.key, at, i, job.path) : null;
+        if (hit) {
+          outcomes[i] = { ...hit, inputHash: p.inputHash, entry: at! };
+          hits++;
+          options.onProgress?.(++done, total);
+        } else misses.push(job);
+      }
     }
     // The main thread ingests too, beside threads - 1 workers: on two cores, a second worker
     // cost its start-up (about a second of loading modules) and left the main thread idle.
@@ -580,7 +601,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
       misses,
       init,
       // By default, workers only for a batch that repays their start-up.
-      options.jobs === undefined && misses.length < WORKERS_PAY_FROM && !pool ? 1 : threads,
+      options.jobs === undefined && misses.length < WORKERS_PAY_FROM && pool.idle.length === 0 ? 1 : threads,
       () => options.onProgress?.(++done, total),
       WORKER_URL,
       pool,
@@ -588,6 +609,20 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
       hold,
     );
     for (const outcome of fresh) outcomes[outcome.index] = outcome;
+    // A cold start's digest, from what the ingest itself read: the probe each file would
+    // have given (a file that could not be read has no input hash, and its message).
+    const digest = inputDigest(
+      cache,
+      jobs,
+      probes ??
+        outcomes.map((o): Probe =>
+          o.inputHash
+            ? { key: entryKey(cache, o.path, o.inputHash), inputHash: o.inputHash }
+            : { error: o.ok ? 'internal error: no input hash' : o.message },
+        ),
+      listing,
+      config.warnings,
+    );
 
     const derived = new Map<HeldArticle, Derived>();
     // The entries this run used: the cache keeps these (see tidyPacks).
@@ -626,7 +661,14 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     const memoPath = join(cache.dir, PAIR_MEMO);
     const memoBefore = existsSync(memoPath) ? readFileSync(memoPath) : null;
     const memo = memoBefore ? PairMemo.fromBuffer(memoBefore, memoSalt) : new PairMemo();
-    compareArticles(articles, { topics: config.topics, precomputed: (a) => derived.get(a), memo });
+    // The reprint groups are found on a worker, when the run has one, beside the rest.
+    const helper = pool.idle[0];
+    await compareArticles(articles, {
+      topics: config.topics,
+      precomputed: (a) => derived.get(a),
+      memo,
+      ...(helper ? { components: componentsOn(helper) } : {}),
+    });
     // The shingle sets are the largest thing the run holds (~0.4 GB at 100k articles).
     derived.clear();
     const errors: IngestReport['errors'] = [
@@ -647,11 +689,58 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     const outputs: Record<string, OutputRecord> = {};
     const changes: IngestChanges = { added: [], changed: [], removed: [], index: false, report: false };
     const keep = new Set<string>();
-    for (const article of articles) {
-      const file = `${article.id}.json`;
-      keep.add(file);
+    // Files made from a cache entry are written on the main thread and, when the run
+    // started workers, on one of them at once (write-articles.ts); the others here.
+    const records: Array<(OutputRecord & { written: boolean }) | undefined> = new Array(articles.length);
+    const spliced: Array<{ at: number; fingerprint: string }> = [];
+    const writes: ArticleWrite[] = [];
+    articles.forEach((article, i) => {
+      const file = `articles/${article.id}.json`;
+      keep.add(`${article.id}.json`);
       const key = keyOf.get(article);
-      const written = writeIfChanged(
+      const fingerprint = key ? fingerprintOf(key, article) : null;
+      const unchanged = unchangedOutput(outDir, file, fingerprint, previous);
+      const at = key ? live.get(key) : undefined;
+      if (unchanged) records[i] = { ...unchanged, written: false };
+      else if (key && at && fingerprint && typeof article.html !== 'string') {
+        const { id, warnings, topics, reprint, related } = article;
+        spliced.push({ at: i, fingerprint });
+        writes.push({
+          file: join(outDir, file),
+          key,
+          at,
+          inputPath: article.input.path,
+          fields: { id, warnings, topics, reprint, related },
+          absent: !existing.has(`${article.id}.json`),
+        });
+      }
+    });
+    // The index, the report and the schema are made and written while the worker writes
+    // its first share of the article files.
+    const listings: Array<[string, OutputRecord & { written: boolean }]> = [];
+    const writeListings = (): void => {
+      const index = articles
+        .map(summaryOf)
+        .sort((a, b) =>
+          a.published === b.published ? (a.id < b.id ? -1 : 1) : Date.parse(b.published) - Date.parse(a.published),
+        );
+      for (const [file, data] of [
+        ['index.json', stableJson(index)],
+        ['report.json', stableJson(report)],
+        ['article.schema.json', schemaJson],
+      ] as const) {
+        listings.push([file, writeIfChanged(outDir, file, () => data, null, previous)]);
+      }
+    };
+    const written = await writeArticleFiles(writes, reader, pool.idle[0], writeListings);
+    written.forEach((w, j) => {
+      if (w) records[spliced[j]!.at] = { sha: spliced[j]!.fingerprint, ...w };
+    });
+    articles.forEach((article, i) => {
+      const file = `${article.id}.json`;
+      const key = keyOf.get(article);
+      // Not made from an entry, or its entry could not be read back (fileOf ingests it again).
+      records[i] ??= writeIfChanged(
         outDir,
         `articles/${file}`,
         () => fileOf(article, key, jobs[indexOf.get(article)!]!),
@@ -659,25 +748,18 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
         previous,
         !existing.has(file),
       );
-      outputs[`articles/${file}`] = { sha: written.sha, size: written.size };
-      if (written.written) (existing.has(file) ? changes.changed : changes.added).push(article.id);
-    }
+      const { sha, size, written: rewritten } = records[i]!;
+      outputs[`articles/${file}`] = { sha, size };
+      if (rewritten) (existing.has(file) ? changes.changed : changes.added).push(article.id);
+    });
+    // The workers' part is done: nothing of theirs stays open while the packs are tidied.
+    await pool.close();
     for (const file of existing) {
       if (keep.has(file)) continue;
       rmSync(join(outDir, 'articles', file), { force: true });
       if (file.endsWith('.json')) changes.removed.push(file.slice(0, -'.json'.length));
     }
-    const index = articles
-      .map(summaryOf)
-      .sort((a, b) =>
-        a.published === b.published ? (a.id < b.id ? -1 : 1) : Date.parse(b.published) - Date.parse(a.published),
-      );
-    for (const [file, data] of [
-      ['index.json', stableJson(index)],
-      ['report.json', stableJson(report)],
-      ['article.schema.json', schemaJson],
-    ] as const) {
-      const written = writeIfChanged(outDir, file, () => data, null, previous);
+    for (const [file, written] of listings) {
       outputs[file] = { sha: written.sha, size: written.size };
       if (file === 'index.json') changes.index = written.written;
       if (file === 'report.json') changes.report = written.written;
@@ -705,7 +787,8 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
       articles: [],
       ms: performance.now() - started,
       changes,
-      cache: { hits, misses: misses.length, unchanged: false },
+      // A cold start ingests files that could not be read, too: they count as neither.
+      cache: { hits, misses: coldStart ? fresh.filter((o) => o.inputHash).length : misses.length, unchanged: false },
     };
     // Read from the output folder when asked for: the run holds no article bodies.
     Object.defineProperty(result, 'articles', { get: lazyArticles(outDir, state.ids), enumerable: true });
@@ -713,6 +796,6 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
   } finally {
     reader.close();
     closePack();
-    await pool?.close();
+    await pool.close();
   }
 }

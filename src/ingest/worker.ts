@@ -5,10 +5,26 @@
  * much as a fifth of ingesting it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { answerComponents, type ComponentsRequest } from '../compare/components-task.ts';
+import { PackReader } from './cache.ts';
 import { ingestFileOrPacked, type FileJob, type WorkerInit } from './process-file.ts';
+import { writeArticleFile, type WriteReply, type WriteRequest } from './write-articles.ts';
 
 const init = workerData as WorkerInit;
-parentPort!.on('message', (job: FileJob) => {
+let reader: PackReader | undefined;
+parentPort!.on('message', (job: FileJob | WriteRequest | ComponentsRequest) => {
+  // Once the files are ingested, the run's other work (see components-task.ts).
+  if ('task' in job && job.task === 'reprint-components') return parentPort!.postMessage(answerComponents(job));
+  if ('task' in job) {
+    // Once the files are ingested: a share of the article files (see write-articles.ts).
+    reader ??= new PackReader(init.cache!);
+    const reply: WriteReply = {
+      task: job.task,
+      first: job.first,
+      written: job.writes.map((w) => writeArticleFile(reader!, w)),
+    };
+    return parentPort!.postMessage(reply);
+  }
   const { outcome, packed } = ingestFileOrPacked(job, init);
   if (packed) {
     // A copy of its own (the entry may share a pooled buffer), then moved.
