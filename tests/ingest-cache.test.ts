@@ -384,20 +384,3 @@ describe('ingest cache', () => {
     }
   });
 });
-
-describe('Traditional to Simplified', () => {
-  test('the fast conversion is exactly opencc on every development and seed file', async () => {
-    const { toSimplified, toSimplifiedReference } = await import('../src/ingest/text/simplify.ts');
-    const texts: string[] = [];
-    const collect = async (dir: string): Promise<void> => {
-      for (const entry of await readdir(dir, { withFileTypes: true })) {
-        if (entry.isDirectory()) await collect(join(dir, entry.name));
-        else texts.push(await readFile(join(dir, entry.name), 'utf8'));
-      }
-    };
-    await collect(CORPUS);
-    await collect(join(ROOT, 'content', 'articles'));
-    texts.push('乾隆於臺灣說「軟體」與「記憶體」，⿰氵每與𠮷野家', '', 'abc 123', '\ud800孤', '髮\ud83d\ude00');
-    for (const text of texts) assert.equal(toSimplified(text), toSimplifiedReference(text));
-  });
-});

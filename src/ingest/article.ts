@@ -56,7 +56,7 @@ export { InputError };
  * keep the old output for unchanged files. A pure speed-up with byte-identical output
  * need not.
  */
-export const INGEST_VERSION = 1;
+export const INGEST_VERSION = 2;
 
 function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');

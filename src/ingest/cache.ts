@@ -113,37 +113,47 @@ interface EntryPayload {
     { ok: true; article: Article; textHash: string; topics: string[] } | { ok: false; message: string; line?: number };
 }
 
+/**
+ * The entry's bytes, in one buffer of its own (not from Buffer's pool), so that a worker can
+ * move it to the main thread as it is. Each part is written once, in place: building the
+ * parts and joining them copied every entry's ~25 KB three times.
+ */
 function encodeEntry(key: string, payload: EntryPayload, derived: Derived | undefined): Buffer {
-  let json: Buffer;
-  let html = Buffer.alloc(0);
-  let text = Buffer.alloc(0);
+  let json: string;
+  let html = '';
+  let text = '';
   if (payload.outcome.ok) {
     const article = payload.outcome.article;
-    json = Buffer.from(
-      JSON.stringify({ outcome: { ...payload.outcome, article: { ...article, html: null, text: null } } }),
-    );
-    html = Buffer.from(JSON.stringify(article.html));
-    text = Buffer.from(JSON.stringify(article.text));
-  } else json = Buffer.from(JSON.stringify(payload));
-  const strings = json.length + html.length + text.length;
-  const padded = (strings + 3) & ~3;
+    json = JSON.stringify({ outcome: { ...payload.outcome, article: { ...article, html: null, text: null } } });
+    html = JSON.stringify(article.html);
+    text = JSON.stringify(article.text);
+  } else json = JSON.stringify(payload);
+  const lengths = [json, html, text].map((part) => Buffer.byteLength(part));
+  const [jsonLength, htmlLength, textLength] = lengths as [number, number, number];
+  const padded = (jsonLength + htmlLength + textLength + 3) & ~3;
   const words = derived ? 2 + derived.signature.length + derived.set.length : 0;
-  const body = Buffer.alloc(padded + words * 4);
-  json.copy(body);
-  html.copy(body, json.length);
-  text.copy(body, json.length + html.length);
+  const length = padded + words * 4;
+  // The CRC, known last, is written as 8 hex digits so that the header's size is known first.
+  const head = (sum: number): string =>
+    `${MAGIC}${key} ${sum.toString(16).padStart(8, '0')} ${[length, jsonLength, htmlLength, textLength].map((n) => n.toString(16)).join(' ')}\n`;
+  const headerSize = head(0).length;
+  const entry = Buffer.allocUnsafeSlow(headerSize + length);
+  const body = entry.subarray(headerSize);
+  body.write(json, 0);
+  body.write(html, jsonLength);
+  body.write(text, jsonLength + htmlLength);
+  body.fill(0, jsonLength + htmlLength + textLength, padded);
   if (derived) {
-    const view = new Uint32Array(body.buffer, body.byteOffset + padded, words);
+    // Put together apart: the header's length leaves the words unaligned in the entry.
+    const view = new Uint32Array(words);
     view[0] = derived.signature.length;
     view[1] = derived.set.length;
     view.set(derived.signature, 2);
     view.set(derived.set, 2 + derived.signature.length);
+    body.set(new Uint8Array(view.buffer), padded);
   }
-  const numbers = [crc32(body), body.length, json.length, html.length, text.length]
-    .map((n) => n.toString(16))
-    .join(' ');
-  const header = Buffer.from(`${MAGIC}${key} ${numbers}\n`, 'latin1');
-  return Buffer.concat([header, body]);
+  entry.write(head(crc32(body)), 0, 'latin1');
+  return entry;
 }
 
 interface Decoded {

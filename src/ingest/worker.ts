@@ -27,8 +27,10 @@ parentPort!.on('message', (job: FileJob | WriteRequest | ComponentsRequest) => {
   }
   const { outcome, packed } = ingestFileOrPacked(job, init);
   if (packed) {
-    // A copy of its own (the entry may share a pooled buffer), then moved.
-    const bytes = new Uint8Array(packed.packed);
-    parentPort!.postMessage({ ...packed, packed: bytes }, [bytes.buffer]);
+    // Moved, not copied: the entry has a buffer of its own (see encodeEntry).
+    const bytes = packed.packed;
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const sent = whole ? bytes : new Uint8Array(bytes);
+    parentPort!.postMessage({ ...packed, packed: sent }, [sent.buffer as ArrayBuffer]);
   } else parentPort!.postMessage(outcome);
 });
