@@ -135,13 +135,24 @@ function detectLang(text: string): 'zh-Hans' | 'zh-Hant' {
   const simplified = toSimplified(sample);
   // Nothing to convert (most Simplified copy): no character changed.
   if (simplified === sample) return 'zh-Hans';
-  const a = Array.from(sample);
-  const b = Array.from(simplified);
-  for (let i = 0; i < a.length && i < b.length; i++) {
-    const code = a[i]!.codePointAt(0)!;
-    if (code < 0x3400 || code > 0x9fff) continue;
-    cjk++;
-    if (a[i] !== b[i]) changed++;
+  if (/[\ud800-\udfff]/.test(sample) || /[\ud800-\udfff]/.test(simplified)) {
+    const a = Array.from(sample);
+    const b = Array.from(simplified);
+    for (let i = 0; i < a.length && i < b.length; i++) {
+      const code = a[i]!.codePointAt(0)!;
+      if (code < 0x3400 || code > 0x9fff) continue;
+      cjk++;
+      if (a[i] !== b[i]) changed++;
+    }
+  } else {
+    // Without surrogates a code unit is a character: the same comparison, without the two
+    // arrays of one-character strings (most of this check's time on Traditional text).
+    for (let i = 0; i < sample.length && i < simplified.length; i++) {
+      const code = sample.charCodeAt(i);
+      if (code < 0x3400 || code > 0x9fff) continue;
+      cjk++;
+      if (code !== simplified.charCodeAt(i)) changed++;
+    }
   }
   // Simplified copy with a few stray Traditional characters (丶, 於) changes under 2%;
   // Traditional text changes a fifth or more.
