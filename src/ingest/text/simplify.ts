@@ -127,6 +127,8 @@ class Trie {
   private nodes = 1;
   /** The value (index into `values`) of the last successful `match`, so that matching allocates nothing. */
   matched = -1;
+  /** Where the key found by the last `nextMatch` ends. */
+  matchEnd = 0;
 
   /** Loads like opencc-js's `loadDictGroup`: in reverse, so that the group's first dictionary wins a key. */
   constructor(group: readonly string[]) {
@@ -206,25 +208,37 @@ class Trie {
 }
 
 /**
- * opencc-js's `Trie.convert` on `s[start..end)`; null when no key matched, so that the
- * common case builds nothing.
+ * Where the next key of `trie` starts at or after `i` in `s[..end)`, as opencc-js's passes
+ * step (over an unmatched character, or a whole ideographic description sequence); `end`
+ * when there is none. The key's end goes to `trie.matchEnd`, its value to `trie.matched`.
  */
-function convertRange(trie: Trie, s: string, start: number, end: number): string | null {
+function nextMatch(trie: Trie, s: string, i: number, end: number): number {
   const stop = trie.stop;
-  let out: string | null = null;
-  let copied = start;
-  for (let i = start; i < end;) {
+  while (i < end) {
     if (stop[s.charCodeAt(i)] === 0) {
       i++;
       continue;
     }
     const matchEnd = trie.match(s, i, end);
-    if (matchEnd === 0) {
-      i += unmatchedLength(s, i, end);
-      continue;
+    if (matchEnd !== 0) {
+      trie.matchEnd = matchEnd;
+      return i;
     }
+    i += unmatchedLength(s, i, end);
+  }
+  return end;
+}
+
+/**
+ * opencc-js's `Trie.convert` on `s[start..end)`; null when no key matched, so that the
+ * common case builds nothing.
+ */
+function convertRange(trie: Trie, s: string, start: number, end: number): string | null {
+  let out: string | null = null;
+  let copied = start;
+  for (let i = nextMatch(trie, s, start, end); i < end; i = nextMatch(trie, s, copied, end)) {
     out = (out ?? '') + s.slice(copied, i) + trie.values[trie.matched]!;
-    copied = i = matchEnd;
+    copied = trie.matchEnd;
   }
   return out === null ? null : out + s.slice(copied, end);
 }
@@ -336,19 +350,9 @@ function convertPasses(built: Passes, text: string): string {
   const segmentation = built.segmentation;
   if (segmentation) {
     let stretch = 0;
-    for (let i = 0; i < n;) {
-      if (segmentation.stop[s.charCodeAt(i)] === 0) {
-        i++;
-        continue;
-      }
-      const matchEnd = segmentation.match(s, i, n);
-      if (matchEnd === 0) {
-        i += unmatchedLength(s, i, n);
-        continue;
-      }
+    for (let i = nextMatch(segmentation, s, 0, n); i < n; i = nextMatch(segmentation, s, stretch, n)) {
       if (stretch < i) ends.push(i);
-      ends.push(matchEnd);
-      stretch = i = matchEnd;
+      ends.push((stretch = segmentation.matchEnd));
     }
     if (stretch < n) ends.push(n);
   } else ends.push(n);
