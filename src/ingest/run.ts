@@ -537,12 +537,12 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
   let done = listing.rejected.length;
   options.onProgress?.(done, total);
   // Without a cache, every file will be ingested: nothing is probed first (each file would be
-  // read and hashed twice, ~1 s of the main thread at 10k files), and the workers start now so
+  // read and hashed twice, 0.3–0.4 s of the main thread at 10k files), and the workers start now so
   // that their start-up overlaps the main thread's first files. (Otherwise they start once
   // the misses are known.)
   const coldStart = previous === null && !existsSync(join(cache.dir, 'packs'));
-  // Workers are taken from the pool, and given back to it when the jobs are done: one
-  // of them then writes files beside the main thread.
+  // Workers are taken from the pool, and given back to it when the jobs are done: one of
+  // them then finds the reprint groups and writes files beside the main thread.
   const pool = new WorkerPool(
     init,
     coldStart && threads > 1 && jobs.length >= (options.jobs === undefined ? WORKERS_PAY_FROM : MIN_JOBS_FOR_WORKERS)
