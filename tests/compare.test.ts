@@ -10,8 +10,17 @@ import { describe, it } from 'node:test';
 import { compareArticles } from '../src/compare/index.ts';
 import { PairMemo, pairMemoSalt } from '../src/compare/pair-memo.ts';
 import fc from 'fast-check';
-import { intersection, normalizeText, overlap, shingles } from '../src/compare/minhash.ts';
-import { THRESHOLDS, groupReprints, isReprint, reprintPair, type CompareInput } from '../src/compare/reprints.ts';
+import { intersection, normalizeText, overlap, shingles, signature } from '../src/compare/minhash.ts';
+import { componentsOn } from '../src/compare/components-task.ts';
+import { Worker } from 'node:worker_threads';
+import {
+  THRESHOLDS,
+  groupReprints,
+  isReprint,
+  reprintComponents,
+  reprintPair,
+  type CompareInput,
+} from '../src/compare/reprints.ts';
 import { topicMatcher } from '../src/compare/topics.ts';
 import { reprintOf, revisionOf, summaryOf, paragraphs } from '../src/compare/variants.ts';
 import { loadContentConfig } from '../src/content/load.ts';
@@ -323,6 +332,31 @@ describe('set arithmetic', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('reprint components on another thread', () => {
+  it('are the same found by an ingest worker, or here when the worker dies', async () => {
+    const { items } = labelledReprints();
+    const sets = items.map((i) => shingles(normalizeText(i.text)));
+    const signatures = sets.map(signature);
+    const here = reprintComponents(sets, signatures);
+    assert.ok(here.verified > 100, `${here.verified} copies verified`);
+    const workers = {
+      ingest: new Worker(new URL('../src/ingest/worker-entry.js', import.meta.url), {
+        workerData: { events: [], defaultTimeZone: 'UTC' },
+      }),
+      dying: new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(3))", {
+        eval: true,
+      }),
+    };
+    try {
+      for (const [name, worker] of Object.entries(workers)) {
+        assert.deepEqual(await componentsOn(worker)(sets, signatures), here, name);
+      }
+    } finally {
+      await Promise.all(Object.values(workers).map((w) => w.terminate()));
+    }
   });
 });
 

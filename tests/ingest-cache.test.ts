@@ -342,17 +342,17 @@ describe('ingest cache', () => {
     }
     closePack();
     const reader = new PackReader(cache);
+    const helpers = {
+      // An ingest worker, as the run starts it.
+      working: new Worker(new URL('../src/ingest/worker-entry.js', import.meta.url), {
+        workerData: { events: [], defaultTimeZone: 'UTC', cache },
+      }),
+      // One that dies at its first request: its files are written all the same.
+      dying: new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(3))", {
+        eval: true,
+      }),
+    };
     try {
-      const helpers = {
-        // An ingest worker, as the run starts it.
-        working: new Worker(new URL('../src/ingest/worker-entry.js', import.meta.url), {
-          workerData: { events: [], defaultTimeZone: 'UTC', cache },
-        }),
-        // One that dies at its first request: its files are written all the same.
-        dying: new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(3))", {
-          eval: true,
-        }),
-      };
       for (const [name, helper] of Object.entries(helpers)) {
         const dir = join(work, `written-${name}`);
         await mkdir(dir, { recursive: true });
@@ -360,10 +360,10 @@ describe('ingest cache', () => {
         const written = await writeArticleFiles(mine, reader, helper);
         assert.equal(written.filter((w) => w?.written).length, mine.length, name);
         for (const [i, w] of mine.entries()) assert.equal(await readFile(w.file, 'utf8'), expected[i], `${name} ${i}`);
-        await helper.terminate();
       }
     } finally {
       reader.close();
+      await Promise.all(Object.values(helpers).map((w) => w.terminate()));
     }
   });
 
