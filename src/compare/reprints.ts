@@ -141,10 +141,13 @@ export interface Components {
  * alone, so that it can run on another thread while the rest of the comparison goes on.
  */
 export function reprintComponents(sets: ArrayLike<Uint32Array>, signatures: Uint32Array[]): Components {
-  const uf = new UnionFind(signatures.length);
+  const n = signatures.length;
+  const uf = new UnionFind(n);
   const pairs = candidatePairs(signatures);
   let verified = 0;
-  for (const [a, b] of pairs) {
+  for (const pair of pairs) {
+    const a = Math.floor(pair / n);
+    const b = pair - a * n;
     // Texts too short to judge (a photo caption) are never grouped.
     if (sets[a]!.length < 20 || sets[b]!.length < 20) continue;
     // Already in one group through other copies: the check could not change the groups
