@@ -118,31 +118,19 @@ export function estimate(a: Uint32Array, b: Uint32Array): number {
  * mispredicted branches made the plain merge 2.2× slower (measured on 1,300-shingle sets).
  */
 export function intersection(a: Uint32Array, b: Uint32Array): number {
-  return mergeCount(a, b, 0, 0, 0, Infinity).n;
-}
-
-/**
- * Advances a merge of two sorted sets from (i, j) with n common values so far, by at most
- * `steps` steps, branch-free (see intersection); the caller may stop early between calls.
- */
-export function mergeCount(
-  a: Uint32Array,
-  b: Uint32Array,
-  i: number,
-  j: number,
-  n: number,
-  steps: number,
-): { i: number; j: number; n: number } {
   const la = a.length;
   const lb = b.length;
-  for (let s = 0; s < steps && i < la && j < lb; s++) {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < la && j < lb) {
     const x = a[i]!;
     const y = b[j]!;
     i += +(x <= y);
     j += +(y <= x);
     n += +(x === y);
   }
-  return { i, j, n };
+  return n;
 }
 
 export interface Overlap {

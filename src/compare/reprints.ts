@@ -42,8 +42,9 @@ export function reprintPair(a: Uint32Array, b: Uint32Array, t: typeof THRESHOLDS
     else low = mid + 1;
   }
   const needed = low;
-  // A branch-free merge (see mergeCount), stopped as soon as the count passes, or could no
-  // longer pass with everything left.
+  // The branch-free merge of minhash.ts's intersection, 64 steps between checks, stopped as
+  // soon as the count passes, or could no longer pass with everything left. Inline: a
+  // helper returning its position as an object made the check ~20 % slower (measured).
   let i = 0;
   let j = 0;
   let n = 0;
