@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { compareArticles } from '../src/compare/index.ts';
 import { PairMemo, pairMemoSalt } from '../src/compare/pair-memo.ts';
 import fc from 'fast-check';
-import { intersection, normalizeText, overlap, shingles, signature } from '../src/compare/minhash.ts';
+import { foldedShingles, intersection, overlap, signature, textShingles } from '../src/compare/minhash.ts';
 import { componentsOn } from '../src/compare/components-task.ts';
 import { Worker } from 'node:worker_threads';
 import {
@@ -41,7 +41,7 @@ const byPath = (suffix: string): Article => [...corpus, ...seeds].find((a) => a.
 const config = await loadContentConfig('content');
 
 const sim = (a: string, b: string): ReturnType<typeof overlap> =>
-  overlap(shingles(normalizeText(a)), shingles(normalizeText(b)));
+  overlap(textShingles(a), textShingles(b));
 const later = (iso: string, days: number): string => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
 
 /** Pairwise precision and recall of a grouping against the true groups. */
@@ -141,7 +141,7 @@ async function compareOnce(list: Article[]): Promise<Article[]> {
 describe('reprint detection: the labelled set', () => {
   const { items, truth, kinds } = labelledReprints();
   it('measures the similarity of each kind of pair (for the thresholds)', () => {
-    const sets = items.map((i) => shingles(normalizeText(i.text)));
+    const sets = items.map((i) => textShingles(i.text));
     const stats = new Map<string, number[]>();
     const note = (kind: string, v: number): void => void stats.set(kind, [...(stats.get(kind) ?? []), v]);
     const original = new Map<string, number>();
@@ -335,10 +335,52 @@ describe('set arithmetic', () => {
   });
 });
 
+describe('shingle sets', () => {
+  // What foldedShingles computes, written the plain way: the regular expression that drops
+  // everything but letters and digits, code points by Array.from, a string per shingle.
+  const fnv = (s: string): number => {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    h >>>= 0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  };
+  const reference = (folded: string): number[] => {
+    const points = Array.from(folded.replace(/[^\p{L}\p{N}]+/gu, ''));
+    if (points.length === 0) return [];
+    if (points.length < 5) return [fnv(points.join(''))];
+    const hashes = new Set<number>();
+    for (let i = 0; i + 5 <= points.length; i++) hashes.add(fnv(points.slice(i, i + 5).join('')));
+    return [...hashes].sort((x, y) => x - y);
+  };
+  it('are the distinct hashes of 5 letters or digits, in order, on any text', () => {
+    // Letters and digits of every kind (CJK, Latin, ①, Ⅷ, astral 𠀀 and 𝐀), and what is
+    // dropped (punctuation, spaces, marks, emoji, lone surrogates), with few values so that
+    // shingles repeat.
+    const piece = fc.constantFrom(
+      ...['中', '美', '会', '谈', 'a', 'b', '1', '①', 'Ⅷ', '𠀀', '𝐀', '，', '。', ' ', '\u0301', '😀', '\ud800', '\udc00', '-'],
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 80 }), (pieces) => {
+        const folded = pieces.join('');
+        assert.deepEqual([...foldedShingles(folded)], reference(folded));
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
+  });
+  it('are the same on every real text here', () => {
+    for (const a of [...corpus, ...seeds]) {
+      const folded = a.text.toLowerCase();
+      assert.deepEqual([...foldedShingles(folded)], reference(folded), a.input.path);
+    }
+  });
+});
+
 describe('reprint components on another thread', () => {
   it('are the same found by an ingest worker, or here when the worker dies', async () => {
     const { items } = labelledReprints();
-    const sets = items.map((i) => shingles(normalizeText(i.text)));
+    const sets = items.map((i) => textShingles(i.text));
     const signatures = sets.map(signature);
     const here = reprintComponents(sets, signatures);
     assert.ok(here.verified > 100, `${here.verified} copies verified`);

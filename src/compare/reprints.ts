@@ -3,7 +3,7 @@
  * union-find. A group's original is its earliest published copy (ties: the smaller id); the
  * group id is the original's id, so it does not depend on input order.
  */
-import { UnionFind, candidatePairs, normalizeText, overlap, shingles, signature, type Overlap } from './minhash.ts';
+import { UnionFind, candidatePairs, overlap, signature, textShingles, type Overlap } from './minhash.ts';
 
 /**
  * The thresholds, chosen from the labelled set (README "Comparing coverage"), each between
@@ -85,7 +85,7 @@ export interface Prepared {
 }
 
 export function prepare(items: ReadonlyArray<{ text: string }>): Prepared {
-  const sets = items.map((a) => shingles(normalizeText(a.text)));
+  const sets = items.map((a) => textShingles(a.text));
   return { sets, signatures: sets.map(signature) };
 }
 

@@ -28,7 +28,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSyn
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
-import { normalizeFolded, shingles, signature } from '../compare/minhash.ts';
+import { foldedShingles, signature } from '../compare/minhash.ts';
 import { foldText, topicMatcher, type TopicMatcher } from '../compare/topics.ts';
 import type { Article, ArticleSummary } from '../schema/article.ts';
 import type { Topic } from '../schema/content.ts';
@@ -87,7 +87,7 @@ export function deriveForCompare(article: Article, topics: Topic[]): Derived {
   }
   // The topics and the shingles both read the text folded to Simplified: fold it once.
   const folded = foldText(article.text);
-  const set = shingles(normalizeFolded(folded));
+  const set = foldedShingles(folded);
   return {
     textHash: sha256(article.text),
     topics: match(article, folded),
