@@ -128,8 +128,8 @@ const digitCounts = new Int32Array(256);
 function radixSort(values: Uint32Array): void {
   const n = values.length;
   if (sortScratch.length < n) sortScratch = new Uint32Array(n);
-  let from = values;
-  let to = sortScratch.subarray(0, n);
+  let from: Uint32Array = values;
+  let to: Uint32Array = sortScratch.subarray(0, n);
   for (let shift = 0; shift < 32; shift += 8) {
     digitCounts.fill(0);
     for (let i = 0; i < n; i++) digitCounts[(from[i]! >>> shift) & 0xff]!++;
