@@ -41,6 +41,7 @@ import {
   resolvePartialDate,
   type ParsedDate,
 } from './text/dates.ts';
+import { codePointCount, firstCodePoints } from './text/code-points.ts';
 import { toSimplified } from './text/simplify.ts';
 import { canonicalUrl, unproxy, absoluteHttpUrl } from './text/urls.ts';
 import type { CleanContext, Findings, IngestOptions, SourceDocument } from './types.ts';
@@ -161,9 +162,8 @@ function detectLang(text: string): 'zh-Hans' | 'zh-Hant' {
 
 export function makeExcerpt(text: string, max = 120): string {
   const flat = text.replace(/\s*\n+\s*/g, ' ').trim();
-  const chars = Array.from(flat);
-  if (chars.length <= max) return flat;
-  const head = chars.slice(0, max).join('');
+  const head = firstCodePoints(flat, max);
+  if (head.length === flat.length) return flat;
   for (const stops of [/[。！？!?]/g, /[；;]/g, /[，,、：:]/g]) {
     let cut = -1;
     for (const m of head.matchAll(stops)) if (m.index >= max * 0.4) cut = m.index;
@@ -525,7 +525,7 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     eventLink,
     // Set over the whole archive by the comparison step (src/compare/) before writing.
     topics: [],
-    chars: Array.from(rendered.text).length,
+    chars: codePointCount(rendered.text),
     reprint: null,
     related: [],
     inferred,

@@ -451,7 +451,8 @@ export function storeEntry(
   outcome: FileOutcome,
   derived: Derived | undefined,
 ): { outcome: FileOutcome; packed?: PackedOutcome } {
-  const inputHash = sha256(bytes);
+  // An article records the same hash of the same bytes: hashing them again was ~2 % of the CPU.
+  const inputHash = outcome.ok ? outcome.article.input.sha256 : sha256(bytes);
   const key = entryKey(cache, outcome.path, inputHash);
   const result: FileOutcome = { ...outcome, inputHash, ...(derived ? { derived } : {}) };
   // An internal error may be passing (a worker out of memory, too many open files): not kept.
