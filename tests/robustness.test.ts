@@ -407,6 +407,11 @@ describe('impossible dates are errors, never rolled over', () => {
       assert.ok(!result.articles.some((a) => a.published.startsWith('2022-03')));
     });
   }
+  test('the error names the line of the front matter date, after blank and look-alike lines', async () => {
+    const text = `---\ntitle: "日期"\ndateline: 北京\n\npublished : 2022-02-30\n---\n${PARAGRAPH}\n`;
+    const result = await expectError('date.txt', text, /not a real date|invalid/);
+    assert.equal(errorOf(result.report, 'date.txt').line, 5);
+  });
 });
 
 // ---------------------------------------------------------------------------------------

@@ -160,6 +160,31 @@ function detectLang(text: string): 'zh-Hans' | 'zh-Hant' {
   return cjk > 0 && changed / cjk > 0.06 ? 'zh-Hant' : 'zh-Hans';
 }
 
+/** The line (1-based) of the front matter's date field, when it comes before the body. */
+function frontMatterDateLine(text: string, bodyLine: number): number | undefined {
+  // `[^\S\n]*` keeps the match on its line, as when each line is tested on its own.
+  const field = /(?:date|published|pubDate)[^\S\n]*:/y;
+  for (let line = 0, start = 0; line < bodyLine && start <= text.length; line++) {
+    field.lastIndex = start;
+    if (field.test(text)) return line + 1;
+    const end = text.indexOf('\n', start);
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return undefined;
+}
+
+/** Whether any text but white space is left once the tags are taken out. */
+function hasTextOutsideTags(html: string): boolean {
+  const tag = /<[^>]*>/g;
+  let from = 0;
+  for (let m = tag.exec(html); m; m = tag.exec(html)) {
+    if (/\S/.test(html.slice(from, m.index))) return true;
+    from = tag.lastIndex;
+  }
+  return /\S/.test(html.slice(from));
+}
+
 export function makeExcerpt(text: string, max = 120): string {
   const flat = text.replace(/\s*\n+\s*/g, ' ').trim();
   const head = firstCodePoints(flat, max);
@@ -288,9 +313,8 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
   if (text.trim() === '') throw new InputError('the file is empty');
   const doc = parseSource(text, path);
   // The line of the front matter's date, so that an impossible date is reported where it is.
-  const dateIndex = doc.frontMatter ? text.split('\n').findIndex((l) => /^(?:date|published|pubDate)\s*:/.test(l)) : -1;
-  const dateLine = dateIndex >= 0 && dateIndex < doc.bodyLine ? dateIndex + 1 : undefined;
-  if (squash(doc.html.replace(/<[^>]*>/g, ' ')) === '' && !/<img\b/i.test(doc.html)) {
+  const dateLine = doc.frontMatter ? frontMatterDateLine(text, doc.bodyLine) : undefined;
+  if (!hasTextOutsideTags(doc.html) && !/<img\b/i.test(doc.html)) {
     throw new InputError(
       doc.frontMatter ? 'front matter only: the file has no article body' : 'the file has no article body',
       doc.bodyLine,
