@@ -1,6 +1,8 @@
 /** Strict date parsing: the forms the mirrors use, and impossible dates refused, never rolled over. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { DateRangeError, findChineseDate, parseDate, resolvePartialDate } from '../src/ingest/text/dates.ts';
 
 const SG = 'Asia/Singapore';
@@ -86,6 +88,63 @@ describe('parseDate', () => {
       assert.throws(() => parseDate(raw, SH), DateRangeError);
     });
   }
+});
+
+describe('parseDate: the native reading of instants is Luxon\'s', () => {
+  // What Luxon makes of an instant: its ISO form in UTC (milliseconds only when not 0), or
+  // an error for an impossible or implausible one. parseDate reads the common forms
+  // natively and must agree with this on any input, in range or not.
+  const luxon = (dt: DateTime): string | 'error' =>
+    !dt.isValid || dt.year < 1900 || dt.year > 2100
+      ? 'error'
+      : dt.toUTC().toISO({ suppressMilliseconds: dt.toUTC().millisecond === 0 })!;
+  const ours = (raw: string | number): string | 'error' => {
+    try {
+      return parseDate(raw, SH)?.iso ?? 'null';
+    } catch (err) {
+      if (err instanceof DateRangeError) return 'error';
+      throw err;
+    }
+  };
+  it('epoch milliseconds, across and beyond the plausible years', () => {
+    const ms = fc.oneof(
+      fc.integer({ min: -2_300_000_000_000, max: 4_200_000_000_000 }),
+      fc.integer({ min: -2_300_000_000, max: 4_200_000_000 }).map((s) => s * 1000),
+      fc.constantFrom(-2_208_988_800_001, -2_208_988_800_000, 4_133_980_799_999, 4_133_980_800_000, -1000, -1, 0),
+    );
+    fc.assert(
+      fc.property(ms, (value) => {
+        assert.equal(ours(value), luxon(DateTime.fromMillis(value, { zone: 'utc' })));
+        // Twelve to fourteen digits as text are epoch milliseconds too.
+        if (/^\d{12,14}$/.test(String(value))) assert.equal(ours(String(value)), ours(value));
+      }),
+      { numRuns: 3000, seed: 5 },
+    );
+  });
+  it('ISO 8601 with seconds and an offset, fields in range or not', () => {
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    const text = fc
+      .tuple(
+        fc.integer({ min: 1890, max: 2110 }),
+        two(13),
+        two(32),
+        two(25),
+        two(61),
+        two(61),
+        fc.option(fc.stringMatching(/^\d{1,10}$/), { nil: undefined }),
+        fc.oneof(
+          fc.constant('Z'),
+          fc.tuple(fc.constantFrom('+', '-'), two(25), two(61)).map(([sign, h, m]) => `${sign}${h}:${m}`),
+        ),
+      )
+      .map(([y, mo, d, h, mi, s, frac, zone]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${frac ? `.${frac}` : ''}${zone}`);
+    fc.assert(
+      fc.property(text, (value) => {
+        assert.equal(ours(value), luxon(DateTime.fromISO(value, { zone: 'utc', setZone: true })), value);
+      }),
+      { numRuns: 5000, seed: 9 },
+    );
+  });
 });
 
 describe('findChineseDate', () => {

@@ -65,6 +65,46 @@ const RFC2822 =
 const EPOCH_MS = /^\d{12,14}$/;
 const DMY = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s*-?\s*(\d{1,2}):(\d{2}))?$/;
 
+// The two forms nearly every machine date arrives in (~98 % of them in the bench corpus):
+// epoch milliseconds, and ISO 8601 with seconds and an explicit offset. Their instant is
+// plain arithmetic, done here natively: building and formatting a Luxon DateTime for them
+// was ~3 % of the ingest's CPU. Whatever is out of the canonical shape or out of range
+// goes on to Luxon, which decides it and words any error, so the result is Luxon's either
+// way (tests/dates.test.ts compares them).
+
+/** The ISO form of an instant in the plausible years, as toIso(…, 'instant') gives it; null otherwise. */
+function instantIso(ms: number): string | null {
+  const date = new Date(ms);
+  const year = date.getUTCFullYear();
+  if (!(year >= PLAUSIBLE_YEARS.min && year <= PLAUSIBLE_YEARS.max)) return null;
+  const iso = date.toISOString();
+  return ms % 1000 === 0 ? `${iso.slice(0, 19)}Z` : iso;
+}
+
+const CANONICAL_ZONED = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** `2022-11-15T08:45:00.123+08:00` or `…Z` with every field in range, as Luxon reads it; null otherwise. */
+function canonicalZoned(text: string): ParsedDate | null {
+  const m = CANONICAL_ZONED.exec(text);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (year < PLAUSIBLE_YEARS.min || year > PLAUSIBLE_YEARS.max) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  let offsetMinutes = 0;
+  // Any two digits of either, as Luxon takes them (`+08:61` is 8 h 61 min).
+  if (m[8]) offsetMinutes = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
+  // Luxon's reading of a fraction of a second (parseMillis): floored, float error and all.
+  const millis = m[7] ? Math.floor(parseFloat(`0.${m[7]}`) * 1000) : 0;
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+  const iso = instantIso(ms);
+  return iso ? { iso, precision: 'instant', zoneAssumed: false } : null;
+}
+
 /**
  * Parses a machine-style date: ISO 8601, RFC 2822, epoch milliseconds, `DD/MM/YYYY - HH:MM`.
  * `zone` is the outlet's zone, used when the text has none.
@@ -79,6 +119,8 @@ export function parseDate(raw: string | number | Date, zone: string): ParsedDate
   if (typeof raw === 'number' || EPOCH_MS.test(text)) {
     const ms = Number(text);
     if (!Number.isSafeInteger(ms)) return null;
+    const fast = instantIso(ms);
+    if (fast) return { iso: fast, precision: 'instant', zoneAssumed: false };
     return {
       iso: toIso(checked(DateTime.fromMillis(ms, { zone: 'utc' }), text), 'instant'),
       precision: 'instant',
@@ -86,6 +128,8 @@ export function parseDate(raw: string | number | Date, zone: string): ParsedDate
     };
   }
   if (ISO_LIKE.test(text)) {
+    const zoned = canonicalZoned(text);
+    if (zoned) return zoned;
     // Only the space between date and time becomes `T`; one before the zone is dropped
     // (`2022-11-15T08:45:00 Z` once became `…00TZ` and was refused as impossible).
     const normalized = text.replace(/^(\S+) (?=\d)/, '$1T').replace(/\s+(?=[Zz+-]\d*)/, '');
