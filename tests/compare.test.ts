@@ -40,8 +40,7 @@ const seeds: Article[] = readdirSync('content/articles')
 const byPath = (suffix: string): Article => [...corpus, ...seeds].find((a) => a.input.path.endsWith(suffix))!;
 const config = await loadContentConfig('content');
 
-const sim = (a: string, b: string): ReturnType<typeof overlap> =>
-  overlap(textShingles(a), textShingles(b));
+const sim = (a: string, b: string): ReturnType<typeof overlap> => overlap(textShingles(a), textShingles(b));
 const later = (iso: string, days: number): string => new Date(Date.parse(iso) + days * 86_400_000).toISOString();
 
 /** Pairwise precision and recall of a grouping against the true groups. */
@@ -359,7 +358,27 @@ describe('shingle sets', () => {
     // dropped (punctuation, spaces, marks, emoji, lone surrogates), with few values so that
     // shingles repeat.
     const piece = fc.constantFrom(
-      ...['中', '美', '会', '谈', 'a', 'b', '1', '①', 'Ⅷ', '𠀀', '𝐀', '，', '。', ' ', '\u0301', '😀', '\ud800', '\udc00', '-'],
+      ...[
+        '中',
+        '美',
+        '会',
+        '谈',
+        'a',
+        'b',
+        '1',
+        '①',
+        'Ⅷ',
+        '𠀀',
+        '𝐀',
+        '，',
+        '。',
+        ' ',
+        '\u0301',
+        '😀',
+        '\ud800',
+        '\udc00',
+        '-',
+      ],
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 80 }), (pieces) => {

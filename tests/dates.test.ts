@@ -90,7 +90,7 @@ describe('parseDate', () => {
   }
 });
 
-describe('parseDate: the native reading of instants is Luxon\'s', () => {
+describe("parseDate: the native reading of instants is Luxon's", () => {
   // What Luxon makes of an instant: its ISO form in UTC (milliseconds only when not 0), or
   // an error for an impossible or implausible one. parseDate reads the common forms
   // natively and must agree with this on any input, in range or not.

@@ -31,6 +31,19 @@ describe('unproxy', () => {
     assert.equal(unproxy('https://images.weserv.nl/?url=static.dw.com%2Fimage%2F63613433_605.jpg&w=800'), want);
   });
 
+  it('unwraps a proxy host however the URL parser would read it: case, escapes, full width, tabs', () => {
+    const want = 'https://static.dw.com/image/1.jpg';
+    for (const host of [
+      'IMAGES.WESERV.NL',
+      'images%2Eweserv%2Enl',
+      'images.%77eserv.nl',
+      'images.ｗｅｓｅｒｖ.nl',
+      'images.wes\terv.nl',
+    ]) {
+      assert.equal(unproxy(`https://${host}/?url=static.dw.com/image/1.jpg`), want, host);
+    }
+  });
+
   it('unwraps nested proxies', () => {
     assert.equal(
       unproxy('https://cors.zfour.workers.dev/?https://images.weserv.nl/?url=static.dw.com/image/1.jpg'),

@@ -91,7 +91,14 @@ function daysInMonth(year: number, month: number): number {
 function canonicalZoned(text: string): ParsedDate | null {
   const m = CANONICAL_ZONED.exec(text);
   if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (year < PLAUSIBLE_YEARS.min || year > PLAUSIBLE_YEARS.max) return null;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;

@@ -37,8 +37,16 @@ export function isProxyUrl(value: string): boolean {
   }
 }
 
+/**
+ * A URL that cannot name a proxy host: printable ASCII without `%` (the URL parser decodes
+ * percent escapes and maps full-width letters in a host, and drops tabs and newlines) and
+ * without any proxy's name in it. Most image and link URLs are, and skip parsing here.
+ */
+const NOT_A_PROXY = /^(?![^]*(?:zfour|weserv|corsproxy|cors-anywhere))[\x20-\x24\x26-\x7e]*$/i;
+
 /** Returns the URL a proxy URL points at (recursively), or the URL itself. */
 export function unproxy(value: string): string {
+  if (NOT_A_PROXY.test(value)) return value.trim();
   let current = value.trim();
   for (let depth = 0; depth < 5; depth++) {
     let u: URL;
@@ -68,6 +76,19 @@ export function unproxy(value: string): string {
  */
 export function absoluteHttpUrl(value: string | null | undefined, base: string | null): string | null {
   if (!value) return null;
+  // An article asks for its images' URLs more than once (as images, then in its html):
+  // remembered per thread, in a bounded map.
+  const memoKey = base === null ? `-${value}` : `${base.length}:${base}${value}`;
+  const known = resolved.get(memoKey);
+  if (known !== undefined) return known;
+  const href = resolveHttpUrl(value, base);
+  if (resolved.size >= 4096) resolved.clear();
+  resolved.set(memoKey, href);
+  return href;
+}
+const resolved = new Map<string, string | null>();
+
+function resolveHttpUrl(value: string, base: string | null): string | null {
   // Browsers drop control characters inside URLs (`java\nscript:`), so we do too before checking.
   // eslint-disable-next-line no-control-regex
   const trimmed = value.trim().replace(/[\u0000-\u001f\u007f]/g, '');
