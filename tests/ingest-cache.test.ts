@@ -18,6 +18,8 @@ import {
   PackReader,
   scanPacks,
   storeEntry,
+  summaryOutcomeOf,
+  withoutBodies,
   type CacheConfig,
 } from '../src/ingest/cache.ts';
 import { writeArticleFiles, type ArticleWrite } from '../src/ingest/write-articles.ts';
@@ -305,6 +307,14 @@ describe('ingest cache', () => {
       const spliced = articleFileBytes(Buffer.from(packed.packed), key, path, fields);
       assert.ok(spliced, `body ${i}`);
       assert.equal(spliced.toString('utf8'), stableJson({ ...article, ...fields }), `body ${i}`);
+      // What a worker sends the main thread: the same summary and comparison data, no body.
+      const light = withoutBodies(Buffer.from(packed.packed));
+      assert.deepEqual(
+        summaryOutcomeOf(light, key, 0, path),
+        summaryOutcomeOf(Buffer.from(packed.packed), key, 0, path),
+      );
+      assert.ok(summaryOutcomeOf(light, key, 0, path)?.ok, `body ${i}`);
+      assert.ok(!light.includes(Buffer.from(JSON.stringify(article.html))), `body ${i}`);
     }
   });
 

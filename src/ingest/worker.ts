@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { answerComponents, type ComponentsRequest } from '../compare/components-task.ts';
-import { PackReader } from './cache.ts';
+import { PackReader, withoutBodies } from './cache.ts';
 import { ingestFileOrPacked, type FileJob, type WorkerInit } from './process-file.ts';
 import { writeArticleFile, type WriteReply, type WriteRequest } from './write-articles.ts';
 
@@ -27,10 +27,8 @@ parentPort!.on('message', (job: FileJob | WriteRequest | ComponentsRequest) => {
   }
   const { outcome, packed } = ingestFileOrPacked(job, init);
   if (packed) {
-    // Moved, not copied: the entry has a buffer of its own (see encodeEntry).
-    const bytes = packed.packed;
-    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    const sent = whole ? bytes : new Uint8Array(bytes);
+    // Without the article's body, and moved, not copied: a buffer of its own (see withoutBodies).
+    const sent = withoutBodies(Buffer.from(packed.packed.buffer, packed.packed.byteOffset, packed.packed.byteLength));
     parentPort!.postMessage({ ...packed, packed: sent }, [sent.buffer as ArrayBuffer]);
   } else parentPort!.postMessage(outcome);
 });
