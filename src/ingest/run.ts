@@ -692,19 +692,21 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     // Files made from a cache entry are written on the main thread and, when the run
     // started workers, on one of them at once (write-articles.ts); the others here.
     const records: Array<(OutputRecord & { written: boolean }) | undefined> = new Array(articles.length);
-    const spliced: Array<{ at: number; fingerprint: string }> = [];
+    const spliced: Array<{ at: number; key: string; fingerprint: string | null }> = [];
     const writes: ArticleWrite[] = [];
     articles.forEach((article, i) => {
       const file = `articles/${article.id}.json`;
       keep.add(`${article.id}.json`);
       const key = keyOf.get(article);
-      const fingerprint = key ? fingerprintOf(key, article) : null;
+      // Needed here only to compare with the last run's record; the others are made while
+      // the worker writes its first files (writeListings), not before it is sent any.
+      const fingerprint = key && previous?.outputs[file] ? fingerprintOf(key, article) : null;
       const unchanged = unchangedOutput(outDir, file, fingerprint, previous);
       const at = key ? live.get(key) : undefined;
       if (unchanged) records[i] = { ...unchanged, written: false };
-      else if (key && at && fingerprint && typeof article.html !== 'string') {
+      else if (key && at && typeof article.html !== 'string') {
         const { id, warnings, topics, reprint, related } = article;
-        spliced.push({ at: i, fingerprint });
+        spliced.push({ at: i, key, fingerprint });
         writes.push({
           file: join(outDir, file),
           key,
@@ -719,6 +721,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     // its first share of the article files.
     const listings: Array<[string, OutputRecord & { written: boolean }]> = [];
     const writeListings = (): void => {
+      for (const s of spliced) s.fingerprint ??= fingerprintOf(s.key, articles[s.at]!);
       const index = articles
         .map(summaryOf)
         .sort((a, b) =>
@@ -734,7 +737,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     };
     const written = await writeArticleFiles(writes, reader, pool.idle[0], writeListings);
     written.forEach((w, j) => {
-      if (w) records[spliced[j]!.at] = { sha: spliced[j]!.fingerprint, ...w };
+      if (w) records[spliced[j]!.at] = { sha: spliced[j]!.fingerprint!, ...w };
     });
     articles.forEach((article, i) => {
       const file = `${article.id}.json`;
