@@ -609,20 +609,6 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
       hold,
     );
     for (const outcome of fresh) outcomes[outcome.index] = outcome;
-    // A cold start's digest, from what the ingest itself read: the probe each file would
-    // have given (a file that could not be read has no input hash, and its message).
-    const digest = inputDigest(
-      cache,
-      jobs,
-      probes ??
-        outcomes.map((o): Probe =>
-          o.inputHash
-            ? { key: entryKey(cache, o.path, o.inputHash), inputHash: o.inputHash }
-            : { error: o.ok ? 'internal error: no input hash' : o.message },
-        ),
-      listing,
-      config.warnings,
-    );
 
     const derived = new Map<HeldArticle, Derived>();
     // The entries this run used: the cache keeps these (see tidyPacks).
@@ -774,6 +760,22 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     tidyPacks(cache, live);
     // The one-file-per-entry cache of CACHE_FORMAT 2.
     rmSync(join(cache.dir, 'entries'), { recursive: true, force: true });
+    // The inputs' digest, made last so that the worker is sent its share of the comparison
+    // without waiting for it. A cold start's is made from what the ingest itself read: the
+    // probe each file would have given (a file that could not be read has no input hash,
+    // and its message).
+    const digest = inputDigest(
+      cache,
+      jobs,
+      probes ??
+        outcomes.map((o): Probe =>
+          o.inputHash
+            ? { key: entryKey(cache, o.path, o.inputHash), inputHash: o.inputHash }
+            : { error: o.ok ? 'internal error: no input hash' : o.message },
+        ),
+      listing,
+      config.warnings,
+    );
     const state: RunState = {
       format: CACHE_FORMAT,
       ingest: INGEST_VERSION,
