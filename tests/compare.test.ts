@@ -10,7 +10,16 @@ import { describe, it } from 'node:test';
 import { compareArticles } from '../src/compare/index.ts';
 import { PairMemo, pairMemoSalt } from '../src/compare/pair-memo.ts';
 import fc from 'fast-check';
-import { foldedShingles, intersection, overlap, signature, textShingles } from '../src/compare/minhash.ts';
+import {
+  BANDS,
+  ROWS,
+  candidatePairs,
+  foldedShingles,
+  intersection,
+  overlap,
+  signature,
+  textShingles,
+} from '../src/compare/minhash.ts';
 import { componentsOn } from '../src/compare/components-task.ts';
 import { Worker } from 'node:worker_threads';
 import {
@@ -392,6 +401,65 @@ describe('shingle sets', () => {
     for (const a of [...corpus, ...seeds]) {
       const folded = a.text.toLowerCase();
       assert.deepEqual([...foldedShingles(folded)], reference(folded), a.input.path);
+    }
+  });
+});
+
+describe('candidate pairs', () => {
+  // Every pair of articles whose signatures agree on both rows of some band; a bucket of
+  // more than 200 pairs each member with its next 8 only. Written the plain way.
+  const reference = (signatures: Uint32Array[]): number[] => {
+    const n = signatures.length;
+    const pairs = new Set<number>();
+    const group = (list: number[], row: number): Map<number, number[]> => {
+      const groups = new Map<number, number[]>();
+      for (const i of list) {
+        const value = signatures[i]![row]!;
+        const members = groups.get(value);
+        if (members) members.push(i);
+        else groups.set(value, [i]);
+      }
+      return groups;
+    };
+    const everyone = signatures.map((_, i) => i);
+    for (let band = 0; band < BANDS; band++) {
+      for (const sameFirst of group(everyone, band * ROWS).values()) {
+        if (sameFirst.length < 2) continue;
+        for (const list of group(sameFirst, band * ROWS + 1).values()) {
+          const reach = list.length > 200 ? 8 : list.length;
+          for (let x = 0; x < list.length; x++)
+            for (let y = x + 1; y < list.length && y <= x + reach; y++) pairs.add(list[x]! * n + list[y]!);
+        }
+      }
+    }
+    return [...pairs].sort((a, b) => a - b);
+  };
+  /** Random signatures, some sharing bands with others, and a large bucket. */
+  const signaturesOf = (n: number, seed: number): Uint32Array[] => {
+    let state = seed;
+    const random = (): number => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0);
+    const all = new Uint32Array(n * BANDS * ROWS);
+    for (let i = 0; i < all.length; i++) all[i] = random();
+    const sigs = Array.from({ length: n }, (_, i) => all.subarray(i * BANDS * ROWS, (i + 1) * BANDS * ROWS));
+    for (let i = 1; i < n; i += 7) {
+      const other = sigs[random() % i]!;
+      for (let k = random() % 4; k >= 0; k--) {
+        const band = random() % BANDS;
+        sigs[i]![band * ROWS] = other[band * ROWS]!;
+        sigs[i]![band * ROWS + 1] = other[band * ROWS + 1]!;
+      }
+    }
+    for (let i = 0; i < 260; i++) sigs[(i * 97) % n]!.set(sigs[0]!.subarray(6, 8), 6);
+    // The last articles too: their pairs are the largest numbers (a × n + b).
+    for (let i = n - 20; i < n; i++) sigs[i]!.set(sigs[n - 21]!.subarray(20, 22), 20);
+    return sigs;
+  };
+  it('are the pairs that share a band, below and above 2^16 articles', () => {
+    for (const n of [3_000, 66_000]) {
+      const sigs = signaturesOf(n, n);
+      const found = [...candidatePairs(sigs)];
+      assert.ok(found.length > n / 7, `${found.length} pairs of ${n}`);
+      assert.deepEqual(found, reference(sigs), `${n} articles`);
     }
   });
 });
