@@ -76,19 +76,6 @@ export function unproxy(value: string): string {
  */
 export function absoluteHttpUrl(value: string | null | undefined, base: string | null): string | null {
   if (!value) return null;
-  // An article asks for its images' URLs more than once (as images, then in its html):
-  // remembered per thread, in a bounded map.
-  const memoKey = base === null ? `-${value}` : `${base.length}:${base}${value}`;
-  const known = resolved.get(memoKey);
-  if (known !== undefined) return known;
-  const href = resolveHttpUrl(value, base);
-  if (resolved.size >= 4096) resolved.clear();
-  resolved.set(memoKey, href);
-  return href;
-}
-const resolved = new Map<string, string | null>();
-
-function resolveHttpUrl(value: string, base: string | null): string | null {
   // Browsers drop control characters inside URLs (`java\nscript:`), so we do too before checking.
   // eslint-disable-next-line no-control-regex
   const trimmed = value.trim().replace(/[\u0000-\u001f\u007f]/g, '');
