@@ -12,6 +12,7 @@ import type { ArticleImage } from '../../schema/article.ts';
 import {
   classes,
   h,
+  isBlank,
   isElement,
   prop,
   squash,
@@ -90,7 +91,7 @@ function hasBlockDescendant(el: Element): boolean {
 }
 
 function isWhitespace(nodes: ElementContent[]): boolean {
-  return nodes.every((n) => (n.type === 'text' ? squash(n.value) === '' : isElement(n, 'br', 'wbr')));
+  return nodes.every((n) => (n.type === 'text' ? isBlank(n.value) : isElement(n, 'br', 'wbr')));
 }
 
 /** Splits an inline run on double `<br>` into paragraphs. */
@@ -107,7 +108,7 @@ function paragraphsOf(run: ElementContent[]): ElementContent[][] {
       }
       continue;
     }
-    if (node.type === 'text' && squash(node.value) === '' && breaks > 0) continue;
+    if (node.type === 'text' && isBlank(node.value) && breaks > 0) continue;
     if (breaks === 1 && current.length > 0) current.push(h('br', {}, []));
     breaks = 0;
     current.push(node);
@@ -173,7 +174,7 @@ export function toBlocks(root: Parents, baseUrl: string | null): Block[] {
         } else {
           walk(child);
         }
-      } else if (tag === 'figcaption' || (tag === 'small' && run.every((n) => n.type === 'text' && !squash(n.value)))) {
+      } else if (tag === 'figcaption' || (tag === 'small' && run.every((n) => n.type === 'text' && isBlank(n.value)))) {
         flush();
         const caption = squash(textContent(child));
         if (caption) blocks.push({ kind: 'caption', text: caption });

@@ -4,7 +4,7 @@
  */
 import type { Credit } from '../../schema/article.ts';
 import type { Findings } from '../types.ts';
-import { h, squash, textContent } from './hast.ts';
+import { h, isBlank, squash, textContent } from './hast.ts';
 import type { Block } from './blocks.ts';
 
 const ROLES =
@@ -151,5 +151,5 @@ export function extractCredits(blocks: Block[], findings: Findings): Block[] {
     const tail = last.children[last.children.length - 1];
     if (tail?.type === 'text' && END_MARK.test(tail.value)) tail.value = tail.value.replace(END_MARK, '');
   }
-  return out.filter((b) => b.kind !== 'p' || blockText(b) !== '');
+  return out.filter((b) => b.kind !== 'p' || !isBlank(textContent(h('p', {}, b.children))));
 }

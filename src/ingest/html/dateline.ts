@@ -8,7 +8,7 @@
  * that byline is kept as a credit.
  */
 import type { Transform } from '../types.ts';
-import { squash, type ElementContent, type Parents, type RootContent } from './hast.ts';
+import { isBlank, squash, type ElementContent, type Parents, type RootContent } from './hast.ts';
 
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const CJK_DATE = /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*(\d{1,2})[:：](\d{2}))?$/;
@@ -34,7 +34,7 @@ export function normalizeDateLine(value: string): string | null {
 }
 
 function firstContent(parent: Parents): RootContent | undefined {
-  return parent.children.find((c) => c.type === 'element' || (c.type === 'text' && squash(c.value) !== ''));
+  return parent.children.find((c) => c.type === 'element' || (c.type === 'text' && !isBlank(c.value)));
 }
 
 /** The text of an element as lines, `<br>` breaking them. */

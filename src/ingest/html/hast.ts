@@ -82,6 +82,11 @@ export function text(value: string): Text {
   return { type: 'text', value };
 }
 
+/** Whether `squash(value)` would be empty: nothing but white space (cheaper than making it). */
+export function isBlank(value: string): boolean {
+  return !/\S/.test(value);
+}
+
 /** Normalizes white space the way a reader sees it, keeping CJK text unspaced. */
 export function squash(value: string): string {
   return value.replace(/[\u00a0\u3000\s]+/g, ' ').trim();

@@ -24,6 +24,8 @@ export const noteVideos: Transform = (tree, ctx) => {
       if (VIDEO_HOST.test(href) || VIDEO_FILE.test(href)) links.push(href);
     }
   }
+  // Most items have neither: their whole text need not be made.
+  if (videos.length === 0 && links.length === 0) return;
   const text = squash(textContent(tree));
   const onlyLink = links.length > 0 && links.some((l) => text === squash(l) || text.length < 40);
   if (videos.length > 0 && text.length < 400) {
