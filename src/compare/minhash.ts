@@ -269,8 +269,8 @@ export function candidatePairs(signatures: Uint32Array[]): Float64Array {
   // of equal high bits is split by the key's low 21 bits: the same buckets, members in index
   // order, without a Map of arrays per band (~60 % of this function's time at 10k).
   const packedKeys = n < 2 ** 21 ? new Float64Array(n) : null;
+  const run = new Float64Array(n);
   const members = new Int32Array(n);
-  const low = new Int32Array(n);
   for (let band = 0; band < BANDS; band++) {
     if (!packedKeys) {
       const buckets = new Map<number, number[]>();
@@ -285,38 +285,17 @@ export function candidatePairs(signatures: Uint32Array[]): Float64Array {
     }
     for (let idx = 0; idx < n; idx++) packedKeys[idx] = bandHigh(signatures[idx]!, band) * 2 ** 21 + idx;
     packedKeys.sort();
-    for (let from = 0; from < n;) {
-      const high = Math.floor(packedKeys[from]! / 2 ** 21);
-      let to = from + 1;
-      while (to < n && Math.floor(packedKeys[to]! / 2 ** 21) === high) to++;
-      if (to - from >= 2) {
-        // Split by the low bits, keeping index order within each (a run is small).
-        let size = 0;
-        for (let j = from; j < to; j++) {
-          const idx = packedKeys[j]! - high * 2 ** 21;
-          members[size] = idx;
-          low[size++] = bandLow(signatures[idx]!, band);
-        }
-        for (let start = 0; start < size; start++) {
-          if (low[start] === -1) continue;
-          const value = low[start]!;
-          let count = 0;
-          for (let j = start; j < size; j++) if (low[j] === value) count++;
-          if (count === size - start && count === size) {
-            addBucket(members, 0, size);
-            break;
-          }
-          const bucket: number[] = [];
-          for (let j = start; j < size; j++) {
-            if (low[j] !== value) continue;
-            bucket.push(members[j]!);
-            low[j] = -1;
-          }
-          addBucket(bucket, 0, bucket.length);
-        }
+    forEachRun(packedKeys, (from, to) => {
+      // A run (small) split by the low bits the same way, each bucket still in index order.
+      const size = to - from;
+      for (let j = 0; j < size; j++) {
+        const idx = packedKeys[from + j]! % 2 ** 21;
+        run[j] = bandLow(signatures[idx]!, band) * 2 ** 21 + idx;
       }
-      from = to;
-    }
+      const split = run.subarray(0, size).sort();
+      for (let j = 0; j < size; j++) members[j] = split[j]! % 2 ** 21;
+      forEachRun(split, (start, end) => addBucket(members, start, end));
+    });
   }
   // A pair is found once per band it shares (~5 times at 10k articles). Below 2^16
   // articles every packed pair fits 32 bits, and the radix sort takes a tenth of the time
@@ -328,6 +307,20 @@ export function candidatePairs(signatures: Uint32Array[]): Float64Array {
     return Float64Array.from(distinctSorted(narrow));
   }
   return distinctSorted(found.sort()).slice();
+}
+
+/**
+ * Calls `visit` for each run of two or more values of `sorted` (a × 2^21 + index, sorted)
+ * that share their high part a.
+ */
+function forEachRun(sorted: Float64Array, visit: (from: number, to: number) => void): void {
+  for (let from = 0; from < sorted.length;) {
+    const high = Math.floor(sorted[from]! / 2 ** 21);
+    let to = from + 1;
+    while (to < sorted.length && Math.floor(sorted[to]! / 2 ** 21) === high) to++;
+    if (to - from >= 2) visit(from, to);
+    from = to;
+  }
 }
 
 /** The distinct values of a sorted array, in place: a view of its start. */
