@@ -1,6 +1,6 @@
 // Eleventy configuration: input is templates/ only; articles arrive as data (global data
 // `archive`, computed by src/site/data.ts from the ingest output), never as templates.
-// Loaded by `news-archive build|serve`, which registers tsx so the TypeScript modules load.
+// Loaded by `news-archive build|serve`.
 import { fileURLToPath } from 'node:url';
 import { rssPlugin } from '@11ty/eleventy-plugin-rss';
 import nunjucks from 'nunjucks';
@@ -8,9 +8,10 @@ import nunjucks from 'nunjucks';
 export default async function (eleventyConfig) {
   const archiveDir = process.env.NEWS_ARCHIVE_DATA ?? '.archive';
   const contentDir = process.env.NEWS_ARCHIVE_CONTENT ?? 'content';
-  const { loadContentConfig } = await import('./src/content/load.ts');
-  const { loadSiteData, scopeSiteData, renderScope } = await import('./src/site/data.ts');
-  const { siteFilters } = await import('./src/site/filters.ts');
+  // From the bundle the command line runs from, when it does (the build and the templates'
+  // data must share the same modules: src/compiled.ts), else from the sources through tsx.
+  const { loadContentConfig, loadSiteData, scopeSiteData, renderScope, siteFilters, ImageRenderer, readArticleImages } =
+    await import(process.env.NEWS_ARCHIVE_SITE_MODULES ?? './src/site/eleventy-modules.ts');
 
   eleventyConfig.addPlugin(rssPlugin);
   // Eleventy 3.1 compiles a Nunjucks template anew for every page it renders (its njk engine is
@@ -51,7 +52,6 @@ export default async function (eleventyConfig) {
   // Listings and the sitemap come from the data; Eleventy's collections would only hold what one build renders.
   eleventyConfig.addGlobalData('eleventyExcludeFromCollections', true);
   // Article images: archived copies become responsive <picture>s, the others keep their URL (src/site/images.ts).
-  const { ImageRenderer, readArticleImages } = await import('./src/site/images.ts');
   const images = new ImageRenderer({
     mediaDir: `${contentDir}/media`,
     outputDir: eleventyConfig.directories.output,

@@ -10,6 +10,8 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { compile } from '../bin/compile.js';
+import { ENTRIES } from '../src/compiled-entries.js';
 import { generate, generateOne } from './generate.ts';
 
 const { values } = parseArgs({
@@ -22,6 +24,10 @@ const { values } = parseArgs({
   },
 });
 const sizes = values.sizes.split(',').map(Number);
+// The stages run from the bundle the command line runs from (bin/compile.js), with the
+// stage script as one more entry, so that the figures are those of `news-archive`.
+const bundle = await compile({ entries: { ...ENTRIES, 'bench-stage': 'bench/stage.ts' } });
+const stageCommand = bundle ? [join(bundle, 'bench-stage.mjs')] : ['--import', 'tsx', 'bench/stage.ts'];
 
 interface StageResult {
   stage: string;
@@ -67,7 +73,7 @@ function treeRssKb(root: number): number {
  * own maxRSS does not include (at 10k articles they held several times the Node process).
  */
 async function stage(name: string, content: string, archive: string, site: string): Promise<StageResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/stage.ts', name, content, archive, site], {
+  const child = spawn(process.execPath, [...stageCommand, name, content, archive, site], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

@@ -1,6 +1,7 @@
 /**
  * One benchmark stage in its own process, so that its peak memory is its own. Prints one
  * JSON line: { stage, ms, maxRssMb, ...figures }.
+ * bench/run.ts runs it from the bundle the command line runs from (bin/compile.js); by hand:
  *   node --import tsx bench/stage.ts <stage> <content> <archive> <site>
  */
 import { readFileSync, readdirSync } from 'node:fs';

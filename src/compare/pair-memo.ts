@@ -15,9 +15,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { PACKAGE_ROOT } from '../compiled.ts';
 
 /** The code a pair's result depends on: its hash keys the file. */
-const CODE = ['./minhash.ts', './reprints.ts', './related.ts', './pair-memo.ts'];
+const CODE = ['minhash.ts', 'reprints.ts', 'related.ts', 'pair-memo.ts'].map((file) => `src/compare/${file}`);
 const MAGIC = 'news-archive pairs 1\n';
 /** One record: the two texts' keys (8 bytes each), the similarity (float64). */
 const RECORD = 24;
@@ -28,7 +29,7 @@ let codeHash: string | undefined;
 /** The salt of the file: the ingest's own (its version and configuration) and this code. */
 export function pairMemoSalt(ingestSalt: string): string {
   codeHash ??= createHash('sha256')
-    .update(CODE.map((file) => readFileSync(new URL(file, import.meta.url))).join('\0'))
+    .update(CODE.map((file) => readFileSync(new URL(file, PACKAGE_ROOT))).join('\0'))
     .digest('hex');
   return createHash('sha256').update(`${ingestSalt}|${codeHash}`).digest('hex');
 }

@@ -21,6 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { componentsOn } from '../compare/components-task.ts';
 import { compareArticles } from '../compare/index.ts';
 import { PairMemo, pairMemoSalt } from '../compare/pair-memo.ts';
+import { workerUrl } from '../compiled.ts';
 import { loadContentConfig } from '../content/load.ts';
 import { articleJsonSchema, type Article, type ArticleSummary, type IngestReport } from '../schema/article.ts';
 import { INGEST_VERSION } from './article.ts';
@@ -90,15 +91,15 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
 
-const WORKER_URL = new URL('./worker-entry.js', import.meta.url);
+const WORKER_URL = workerUrl('ingest-worker');
 
 /** Fewer jobs than this run on the main thread: a worker's start-up would cost more. */
 const MIN_JOBS_FOR_WORKERS = 16;
 /**
  * With the default number of jobs, fewer files than this are ingested on the main thread
- * alone: a worker's start-up (loading the ingest's modules through tsx, 1.5–3 s of CPU on
- * this 2-core machine) costs more than it saves on a few hundred files, which is what an
- * incremental run usually has. An explicit `jobs` is followed from MIN_JOBS_FOR_WORKERS.
+ * alone: a worker's start-up (loading the ingest's modules and opencc's dictionaries, ~0.4 s
+ * of CPU from the bundle and ~1.1 s through tsx on this 2-core machine) costs more than it
+ * saves on a few hundred files, which is what an incremental run usually has. An explicit `jobs` is followed from MIN_JOBS_FOR_WORKERS.
  */
 const WORKERS_PAY_FROM = 400;
 /** Jobs sent to a worker ahead of its answers. */
@@ -106,7 +107,7 @@ const PREFETCH = 4;
 
 /**
  * Worker threads started ahead of their jobs, so that their start-up (loading the ingest
- * modules through tsx, opencc's dictionaries) overlaps the main thread's own work.
+ * modules, opencc's dictionaries) overlaps the main thread's own work.
  */
 export class WorkerPool {
   readonly idle: Worker[] = [];

@@ -24,6 +24,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerUrl } from '../compiled.ts';
 import type { ArticleView, SiteData } from '../site/data.ts';
 import { foldBlocks, sharedFoldTable } from './fold.ts';
 import { mergeBundlesInWorker, prune, writeIfChanged } from './merge.ts';
@@ -183,7 +184,7 @@ async function indexShards(jobs: ShardJob[], threads: number, narrowUntil?: Prom
   const start = (): Promise<void> =>
     new Promise((resolve, reject) => {
       if (Atomics.load(next, 0) >= jobs.length) return resolve();
-      const worker = new Worker(new URL('./shard-worker-entry.js', import.meta.url), {
+      const worker = new Worker(workerUrl('shard-worker'), {
         workerData: { fold: sharedFoldTable(), jobs, next },
       });
       workers.push(worker);

@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { gunzipSync, gzip } from 'node:zlib';
+import { workerUrl } from '../compiled.ts';
 import { placeFile } from '../site/place-file.ts';
 import { CborReader, CborWriter } from './cbor.ts';
 
@@ -405,7 +406,7 @@ function sortOrder(values: Array<[value: string, page: number]>): number[] {
 /** Runs `mergeBundles` on a worker thread (merge-worker.ts): the build's main thread renders pages meanwhile. */
 export function mergeBundlesInWorker(options: MergeOptions): Promise<MergeResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./merge-worker-entry.js', import.meta.url), { workerData: options });
+    const worker = new Worker(workerUrl('merge-worker'), { workerData: options });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the search index merge stopped (exit code ${code})`)));
     worker.once('message', (reply: { ok: true; result: MergeResult } | { ok: false; message: string }) => {

@@ -6,9 +6,10 @@
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync, watch } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Eleventy from '@11ty/eleventy';
+import { PACKAGE_ROOT, siteModulesUrl, workerUrl } from '../compiled.ts';
 import { loadContentConfig } from '../content/load.ts';
 import { runIngest, type RunResult } from '../ingest/run.ts';
 import { buildSearchIndex, SEARCH_FOLDER, type SearchIndexResult, type SearchState } from '../search/index.ts';
@@ -20,7 +21,7 @@ import { INGEST_VERSION } from '../ingest/article.ts';
 
 function noop(): void {}
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = fileURLToPath(PACKAGE_ROOT);
 /** The previous build's page fingerprints, in the archive folder (src/site/plan.ts). */
 const STATE = 'site-state.json';
 const SEARCH_STATE = 'search-state.json';
@@ -93,6 +94,9 @@ function eleventy(options: BuildOptions): Eleventy {
   process.env['NEWS_ARCHIVE_PATH_PREFIX'] = options.pathPrefix;
   if (options.siteUrl) process.env['NEWS_ARCHIVE_SITE_URL'] = options.siteUrl;
   else delete process.env['NEWS_ARCHIVE_SITE_URL'];
+  const siteModules = siteModulesUrl();
+  if (siteModules) process.env['NEWS_ARCHIVE_SITE_MODULES'] = siteModules;
+  else delete process.env['NEWS_ARCHIVE_SITE_MODULES'];
   return new Eleventy(join(ROOT, 'templates'), resolve(options.outDir), {
     configPath: join(ROOT, '.eleventy.js'),
     pathPrefix: options.pathPrefix,
@@ -139,7 +143,7 @@ function outputFile(outDir: string, url: string): string {
  */
 function onSignatureThread<T>(outDir: string, part?: { only?: string; except?: string }): Promise<T> {
   return new Promise((resolveResult, reject) => {
-    const worker = new Worker(new URL('./signature-worker.js', import.meta.url), { workerData: { outDir, part } });
+    const worker = new Worker(workerUrl('signature-worker'), { workerData: { outDir, part } });
     worker.once('message', (result: T) => {
       resolveResult(result);
       void worker.terminate();
