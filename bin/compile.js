@@ -18,14 +18,18 @@
  * process still running an older one keeps it whole.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ENTRIES } from '../src/compiled-entries.js';
 
 /** Raise when the options below change: the bundles made before are not used again. */
 const FORMAT = 1;
-/** Older bundles than this, and not the current one, are deleted when a new one is made. */
+/**
+ * When a new bundle is made, the others not started from for this long are deleted (each
+ * start marks its bundle's folder as used): a process still running one starts its
+ * workers from it.
+ */
 const KEEP_OLD_MS = 24 * 3600_000;
 
 /**
@@ -63,7 +67,14 @@ function currentBundle(dir, root) {
     if (sha256(data) !== hash) return null;
   }
   const bundle = join(dir, current.bundle);
-  return existsSync(bundle) ? bundle : null;
+  try {
+    // Used now: not old enough to be deleted (KEEP_OLD_MS) while this process may need it.
+    const now = new Date();
+    utimesSync(bundle, now, now);
+  } catch {
+    return null;
+  }
+  return bundle;
 }
 
 /**
