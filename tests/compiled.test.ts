@@ -7,13 +7,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { after, describe, test } from 'node:test';
 import { compile } from '../bin/compile.js';
 import { SOURCE_WORKERS } from '../src/compiled-entries.js';
 import { runBuild } from '../src/site/build.ts';
+import { assertSameTree } from './support/trees.ts';
 
 const temps: string[] = [];
 after(() => {
@@ -23,24 +24,6 @@ function temp(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   temps.push(dir);
   return dir;
-}
-
-function tree(dir: string): Map<string, Buffer> {
-  return new Map(
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => [relative(dir, join(e.parentPath, e.name)), readFileSync(join(e.parentPath, e.name))] as const)
-      .sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
-}
-
-function assertSameTree(actual: string, expected: string, skip: RegExp = /^$/): void {
-  const a = tree(actual);
-  const e = tree(expected);
-  const keys = (m: Map<string, Buffer>): string[] => [...m.keys()].filter((k) => !skip.test(k));
-  assert.deepEqual(keys(a), keys(e), 'the same files');
-  const differing = keys(e).filter((path) => !e.get(path)!.equals(a.get(path)!));
-  assert.deepEqual(differing, [], 'the same bytes');
 }
 
 /** Answers the worker's first message to `send` (or its error). */

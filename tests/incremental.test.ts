@@ -7,28 +7,12 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runBuild, type BuildResult } from '../src/site/build.ts';
+import { assertSameTree } from './support/trees.ts';
 
 const DEV = 'tests/fixtures/corpus-dev';
-
-function tree(dir: string): Map<string, Buffer> {
-  return new Map(
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => [relative(dir, join(e.parentPath, e.name)), readFileSync(join(e.parentPath, e.name))] as const)
-      .sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
-}
-
-function assertSameTree(actual: string, expected: string): void {
-  const a = tree(actual);
-  const e = tree(expected);
-  assert.deepEqual([...a.keys()], [...e.keys()], 'the same files');
-  const differing = [...e].filter(([path, bytes]) => !bytes.equals(a.get(path)!)).map(([path]) => path);
-  assert.deepEqual(differing, [], 'the same bytes');
-}
 
 function build(
   root: string,
