@@ -99,7 +99,8 @@ const MIN_JOBS_FOR_WORKERS = 16;
  * With the default number of jobs, fewer files than this are ingested on the main thread
  * alone: a worker's start-up (loading the ingest's modules and opencc's dictionaries, ~0.4 s
  * of CPU from the bundle and ~1.1 s through tsx on this 2-core machine) costs more than it
- * saves on a few hundred files, which is what an incremental run usually has. An explicit `jobs` is followed from MIN_JOBS_FOR_WORKERS.
+ * saves on a few hundred files, which is what an incremental run usually has. An explicit
+ * `jobs` is followed from MIN_JOBS_FOR_WORKERS.
  */
 const WORKERS_PAY_FROM = 400;
 /** Jobs sent to a worker ahead of its answers. */
