@@ -7,13 +7,8 @@
  * article; the caller turns it into a report entry.
  */
 import { createHash } from 'node:crypto';
-import {
-  ArticleSchema,
-  type Article,
-  type ArticleImage,
-  type DateProvenance,
-  type TitleProvenance,
-} from '../schema/article.ts';
+import type { Article, ArticleImage, DateProvenance, TitleProvenance } from '../schema/article.ts';
+import { checkArticle } from '../schema/check-article.ts';
 import type { SummitEvent } from '../schema/content.ts';
 import { decode } from './decode.ts';
 import { parseSource } from './formats/index.ts';
@@ -556,12 +551,9 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     input: { path, format: doc.format, encoding: decoded.encoding, sha256: sha256(bytes) },
     warnings: findings.warnings,
   };
-  const checked = ArticleSchema.safeParse(article);
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!;
-    throw new InputError(`the normalized article is invalid: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return { article: checked.data };
+  const checked = checkArticle(article);
+  if (!checked.ok) throw new InputError(`the normalized article is invalid: ${checked.path}: ${checked.message}`);
+  return { article: checked.article };
 }
 
 export { parseCreditLine, textNode };
