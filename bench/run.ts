@@ -189,6 +189,31 @@ const SETTLED_CREATE_US = 80;
 /** ext4 skips inodes freed in the last 60 s, or 360 s while their table block is dirty. */
 const SETTLE_MAX_MS = 7 * 60_000;
 
+/**
+ * How fast this machine's CPU is now, in ms for a fixed piece of work (the best of three;
+ * lower is faster): strings, objects, JSON, a regular expression and integer arithmetic, as
+ * the ingest does. The same code's figures here have moved by 2× from one day to the next,
+ * so a row is read beside its probe, and a change in the code by A/B runs, not by rows.
+ */
+function cpuProbeMs(): number {
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const started = performance.now();
+    let check = 0;
+    for (let i = 0; i < 40_000; i++) {
+      const item = { id: `a-${i}`, title: `标题 ${i % 97}`, n: i, tags: ['中美', String(i % 13)] };
+      const json = JSON.stringify(item);
+      check += (JSON.parse(json) as { n: number }).n + json.replace(/[0-9]+/g, '#').length;
+    }
+    let h = 0x811c9dc5;
+    for (let i = 0; i < 20_000_000; i++) h = Math.imul(h ^ (i & 0xff), 0x01000193);
+    check += h & 1;
+    best = Math.min(best, performance.now() - started);
+    if (check === -1) process.stderr.write('');
+  }
+  return Math.round(best);
+}
+
 const results: Array<Record<string, unknown>> = [];
 
 for (const n of sizes) {
@@ -200,6 +225,7 @@ for (const n of sizes) {
   const archive = join(root, 'archive');
   const site = join(root, 'site');
   const fileCreateUs = await settledDisk();
+  const cpuMs = cpuProbeMs();
   if (values['build-only']) {
     const full = await stage('build', content, archive, site);
     const rebuild = await oneMore(n, content, archive, site);
@@ -208,6 +234,7 @@ for (const n of sizes) {
       date: new Date().toISOString(),
       buildOnly: true,
       fileCreateUs,
+      cpuProbeMs: cpuMs,
       fullBuildMs: full.ms,
       rebuildOneNewMs: rebuild.ms,
       rebuildPagesRendered: rebuild.rendered,
@@ -241,6 +268,7 @@ for (const n of sizes) {
     articles: n,
     date: new Date().toISOString(),
     fileCreateUs,
+    cpuProbeMs: cpuMs,
     ingestColdPerSec: Math.round(ingestRate),
     ingestWarmPerSec: Math.round((warm.articles as number) / (warm.ms / 1000)),
     readabilityPerSec: Math.round(readabilityRate),
@@ -331,6 +359,7 @@ const header = [
   'wire per query',
   'article page, wire max/p95 (raw max)',
   'file create µs',
+  'CPU probe ms',
 ];
 const secs = (ms: unknown): string => (typeof ms === 'number' ? (ms / 1000).toFixed(1) : '–');
 const show = (v: unknown, unit = ''): string => (v === undefined ? '–' : `${String(v)}${unit}`);
@@ -362,6 +391,7 @@ const rows = merged.map((r) => {
           `${kb(w['wireMaxBytes'])}/${kb(w['wireP95Bytes'])} (${kb(w['rawMaxBytes'])})` +
           (w['withScript'] ? `, ${w['withScript']} with a script` : ''))(r['articlePages'] as Record<string, number>),
     show(r['fileCreateUs']),
+    show(r['cpuProbeMs']),
   ];
 });
 const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
