@@ -465,7 +465,7 @@ describe('candidate pairs', () => {
 });
 
 describe('reprint components on another thread', () => {
-  it('are the same found by an ingest worker, or here when the worker dies', async () => {
+  it("are the same found by an ingest worker, with or without this thread's help, or here when the worker dies", async () => {
     const { items } = labelledReprints();
     const sets = items.map((i) => textShingles(i.text));
     const signatures = sets.map(signature);
@@ -481,10 +481,63 @@ describe('reprint components on another thread', () => {
     };
     try {
       for (const [name, worker] of Object.entries(workers)) {
-        assert.deepEqual(await componentsOn(worker)(sets, signatures), here, name);
+        for (const help of [false, true]) {
+          const job = componentsOn(worker)(sets, signatures);
+          if (help) await job.help();
+          const found = await job.result;
+          // The same groups, whoever checked which pair; pairs already joined are not
+          // checked, so the count of copies found may differ when the work is shared.
+          assert.deepEqual(found.roots, here.roots, `${name}, help: ${help}`);
+          assert.equal(found.candidates, here.candidates, `${name}, help: ${help}`);
+          assert.ok(found.verified >= here.verified, `${name}, help: ${help}`);
+        }
       }
     } finally {
       await Promise.all(Object.values(workers).map((w) => w.terminate()));
+    }
+  });
+});
+
+describe('reprint components shared between two threads', () => {
+  /**
+   * 120 texts of 300 shingles, each with 9 copies that keep 70–100 % of them and a few of
+   * their own, and 300 texts alone: thousands of candidate pairs, so that both threads take
+   * chunks of them (256 at a time), with copies and non-copies among them.
+   */
+  const corpus = (): Uint32Array[] => {
+    let state = 7;
+    const random = (): number => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0);
+    const sorted = (values: number[]): Uint32Array => Uint32Array.from(new Set(values)).sort();
+    const sets: Uint32Array[] = [];
+    for (let g = 0; g < 120; g++) {
+      const base = Array.from({ length: 300 }, random);
+      for (let c = 0; c < 10; c++) {
+        const keep = 0.7 + (random() % 31) / 100;
+        sets.push(sorted([...base.filter(() => random() % 1000 < keep * 1000), ...Array.from({ length: 20 }, random)]));
+      }
+    }
+    for (let i = 0; i < 300; i++) sets.push(sorted(Array.from({ length: 300 }, random)));
+    return sets;
+  };
+  it('are the same as on one thread, whoever checked which pair', async () => {
+    const sets = corpus();
+    const signatures = sets.map(signature);
+    const here = reprintComponents(sets, signatures);
+    assert.ok(here.candidates > 2_000, `${here.candidates} candidate pairs`);
+    assert.ok(new Set(here.roots).size < sets.length - 500, 'copies are grouped');
+    const worker = new Worker(new URL('../src/ingest/worker-entry.js', import.meta.url), {
+      workerData: { events: [], defaultTimeZone: 'UTC' },
+    });
+    try {
+      for (let round = 0; round < 3; round++) {
+        const job = componentsOn(worker)(sets, signatures);
+        await job.help();
+        const found = await job.result;
+        assert.deepEqual(found.roots, here.roots, `round ${round}`);
+        assert.equal(found.candidates, here.candidates);
+      }
+    } finally {
+      await worker.terminate();
     }
   });
 });

@@ -8,7 +8,8 @@ import type { Topic } from '../schema/content.ts';
 import { createHash } from 'node:crypto';
 import { textKey, type PairMemo } from './pair-memo.ts';
 import { overlap } from './minhash.ts';
-import { groupsOf, prepare, reprintComponents, type Components, type Prepared } from './reprints.ts';
+import type { ComponentsJob } from './components-task.ts';
+import { groupsOf, prepare, reprintComponents, type Prepared } from './reprints.ts';
 import { pairScores, pickRelated, rankRelated, scoreAhead } from './related.ts';
 import { topicMatcher } from './topics.ts';
 
@@ -39,8 +40,11 @@ export interface Precomputed {
  */
 export type Comparable = ArticleSummary & { text?: string };
 
-/** Finds the reprint components of these sets and signatures (on another thread). */
-export type ComponentsFinder = (sets: Uint32Array[], signatures: Uint32Array[]) => Promise<Components>;
+/**
+ * Finds the reprint components of these sets and signatures on another thread, which this
+ * one helps once it is free (see components-task.ts).
+ */
+export type ComponentsFinder = (sets: Uint32Array[], signatures: Uint32Array[]) => ComponentsJob;
 
 export async function compareArticles<T extends Comparable>(
   articles: T[],
@@ -83,13 +87,13 @@ export async function compareArticles<T extends Comparable>(
     const { sets } = prepared;
     prepared.jaccard = (a, b) => memo.get(keys[a]!, keys[b]!, () => overlap(sets[a]!, sets[b]!).jaccard);
   }
-  const found = options.components
-    ? options.components(prepared.sets, prepared.signatures)
-    : Promise.resolve(reprintComponents(prepared.sets, prepared.signatures));
+  const job = options.components?.(prepared.sets, prepared.signatures);
+  const here = job ? null : reprintComponents(prepared.sets, prepared.signatures);
   const ranked = rankRelated(prepared);
   const score = pairScores(prepared);
   scoreAhead(ranked, score);
-  const reprints = groupsOf(order, (await found).roots, score);
+  await job?.help();
+  const reprints = groupsOf(order, (here ?? (await job!.result)).roots, score);
   const groupOf = (i: number): string | null => reprints[i]?.group ?? null;
   const similar = pickRelated(ranked, score, RELATED_KEEP, (a, b) => {
     const g = groupOf(a);

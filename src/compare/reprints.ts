@@ -131,22 +131,33 @@ export function groupReprints(
 
 /** Which articles are copies of each other: the root of each one's group (itself when alone). */
 export interface Components {
+  /** The smallest index of each one's group (UnionFind's roots), whatever the order of work. */
   roots: Int32Array;
   candidates: number;
-  /** Candidate pairs checked and found to be copies (pairs already grouped are not checked). */
+  /**
+   * Candidate pairs checked and found to be copies (pairs already grouped are not checked,
+   * so the count depends on how the work was shared; the roots do not).
+   */
   verified: number;
 }
 
 /**
- * The reprint groups as union-find roots: a function of the shingle sets and signatures
- * alone, so that it can run on another thread while the rest of the comparison goes on.
+ * Checks the candidate pairs `pairs[from..to)` (packed a × n + b, see candidatePairs) and
+ * joins the copies in `uf`; each pair found to be copies is pushed onto `copies` (a, then b).
+ * Returns how many were found. Pairs already joined in `uf` are not checked.
  */
-export function reprintComponents(sets: ArrayLike<Uint32Array>, signatures: Uint32Array[]): Components {
-  const n = signatures.length;
-  const uf = new UnionFind(n);
-  const pairs = candidatePairs(signatures);
+export function verifyPairs(
+  sets: ArrayLike<Uint32Array>,
+  pairs: Float64Array,
+  n: number,
+  from: number,
+  to: number,
+  uf: UnionFind,
+  copies?: number[],
+): number {
   let verified = 0;
-  for (const pair of pairs) {
+  for (let at = from; at < to; at++) {
+    const pair = pairs[at]!;
     const a = Math.floor(pair / n);
     const b = pair - a * n;
     // Texts too short to judge (a photo caption) are never grouped.
@@ -158,11 +169,29 @@ export function reprintComponents(sets: ArrayLike<Uint32Array>, signatures: Uint
     if (reprintPair(sets[a]!, sets[b]!)) {
       verified++;
       uf.union(a, b);
+      copies?.push(a, b);
     }
   }
-  const roots = new Int32Array(signatures.length);
-  for (let i = 0; i < roots.length; i++) roots[i] = uf.find(i);
-  return { roots, candidates: pairs.length, verified };
+  return verified;
+}
+
+/** The components of `uf`: every index's root. */
+export function rootsOf(uf: UnionFind, n: number): Int32Array {
+  const roots = new Int32Array(n);
+  for (let i = 0; i < n; i++) roots[i] = uf.find(i);
+  return roots;
+}
+
+/**
+ * The reprint groups as union-find roots: a function of the shingle sets and signatures
+ * alone, so that it can run on another thread while the rest of the comparison goes on.
+ */
+export function reprintComponents(sets: ArrayLike<Uint32Array>, signatures: Uint32Array[]): Components {
+  const n = signatures.length;
+  const uf = new UnionFind(n);
+  const pairs = candidatePairs(signatures);
+  const verified = verifyPairs(sets, pairs, n, 0, pairs.length, uf);
+  return { roots: rootsOf(uf, n), candidates: pairs.length, verified };
 }
 
 /** The groups of the components: the original is the earliest copy, the group its id. */

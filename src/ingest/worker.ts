@@ -14,7 +14,9 @@ const init = workerData as WorkerInit;
 let reader: PackReader | undefined;
 parentPort!.on('message', (job: FileJob | WriteRequest | ComponentsRequest) => {
   // Once the files are ingested, the run's other work (see components-task.ts).
-  if ('task' in job && job.task === 'reprint-components') return parentPort!.postMessage(answerComponents(job));
+  if ('task' in job && job.task === 'reprint-components') {
+    return answerComponents(job, (message) => parentPort!.postMessage(message));
+  }
   if ('task' in job) {
     // Once the files are ingested: a share of the article files (see write-articles.ts).
     reader ??= new PackReader(init.cache!);
