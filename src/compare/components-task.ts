@@ -50,25 +50,24 @@ export interface ComponentsReply {
 const CHUNK = 256;
 
 function shared<T extends Uint32Array | Int32Array | Float64Array>(
-  Type: new (buffer: SharedArrayBuffer) => T,
+  Type: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
   length: number,
-  bytes: number,
 ): T {
-  return new Type(new SharedArrayBuffer(length * bytes));
+  return new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT));
 }
 
 export function componentsRequest(sets: Uint32Array[], signatures: Uint32Array[]): ComponentsRequest {
-  const start = shared(Int32Array, sets.length + 1, 4);
+  const start = shared(Int32Array, sets.length + 1);
   for (let i = 0; i < sets.length; i++) start[i + 1] = start[i]! + sets[i]!.length;
-  const values = shared(Uint32Array, start[sets.length]!, 4);
+  const values = shared(Uint32Array, start[sets.length]!);
   sets.forEach((set, i) => values.set(set, start[i]!));
   const width = signatures[0]?.length ?? 0;
-  const packed = shared(Uint32Array, signatures.length * width, 4);
+  const packed = shared(Uint32Array, signatures.length * width);
   signatures.forEach((signature, i) => {
     if (signature.length !== width) throw new Error('reprint components: signatures of different lengths');
     packed.set(signature, i * width);
   });
-  return { task: 'reprint-components', values, start, signatures: packed, width, next: shared(Int32Array, 1, 4) };
+  return { task: 'reprint-components', values, start, signatures: packed, width, next: shared(Int32Array, 1) };
 }
 
 /**
@@ -103,7 +102,7 @@ export function answerComponents(
   const sets = Array.from({ length: n }, (_, i) => values.subarray(start[i]!, start[i + 1]!));
   const sigs = Array.from({ length: n }, (_, i) => signatures.subarray(i * width, (i + 1) * width));
   const found = candidatePairs(sigs);
-  const pairs = new Float64Array(new SharedArrayBuffer(found.length * 8));
+  const pairs = shared(Float64Array, found.length);
   pairs.set(found);
   send({ task: 'reprint-pairs', pairs });
   const copies: number[] = [];
