@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
-  articleFileBytes,
+  articleFile,
   closePack,
   entryKey,
   PackReader,
@@ -303,10 +303,21 @@ describe('ingest cache', () => {
       );
       assert.ok(packed);
       const key = entryKey(cache, path, packed.inputHash);
-      const fields = { id: `changed-${i}`, related: [{ id: 'other', similarity: 0.5 }] };
-      const spliced = articleFileBytes(Buffer.from(packed.packed), key, path, fields);
+      // Values that look like the splice's markers, or are not ASCII.
+      const fields = {
+        id: `changed-${i}`,
+        related: [{ id: 'other', similarity: 0.5 }],
+        warnings: ['另一篇文章的 id 相同', '"\n  "id": "x",\n  "text": null,', '\n}'],
+        topics: i % 2 ? [] : ['贸易'],
+      };
+      const spliced = articleFile(Buffer.from(packed.packed), key, fields);
       assert.ok(spliced, `body ${i}`);
-      assert.equal(spliced.toString('utf8'), stableJson({ ...article, ...fields }), `body ${i}`);
+      const whole = { ...article, ...fields };
+      assert.equal(spliced.file.toString('utf8'), stableJson(whole), `body ${i}`);
+      // Its element of index.json, as the index prints it whole.
+      const { html: _html, text: _text, ...summary } = whole;
+      const index = stableJson([summary, summary]);
+      assert.equal(`[\n${spliced.summary}`, index.slice(0, index.indexOf('\n  },\n') + 4), `body ${i}`);
       // What a worker sends the main thread: the same summary and comparison data, no body.
       const light = withoutBodies(Buffer.from(packed.packed));
       assert.deepEqual(
@@ -324,6 +335,8 @@ describe('ingest cache', () => {
     const cache: CacheConfig = { dir: join(work, 'write-cache'), salt: 'test', run: 'write' };
     const writes: ArticleWrite[] = [];
     const expected: string[] = [];
+    // Each file's element of index.json, which comes back with it from either thread.
+    const elements: string[] = [];
     for (const [i, [, bytes]] of samples.entries()) {
       const article = JSON.parse(bytes.toString('utf8')) as Article;
       const { packed } = storeEntry(
@@ -344,11 +357,12 @@ describe('ingest cache', () => {
         file: '',
         key: entryKey(cache, article.input.path, packed.inputHash),
         at: packed.entry,
-        inputPath: article.input.path,
         fields,
         absent: true,
       });
       expected.push(stableJson({ ...article, ...fields }));
+      const { html: _html, text: _text, ...summary } = { ...article, ...fields };
+      elements.push(`  ${JSON.stringify(summary, null, 2).replaceAll('\n', '\n  ')}`);
     }
     closePack();
     const reader = new PackReader(cache);
@@ -370,6 +384,11 @@ describe('ingest cache', () => {
         const written = await writeArticleFiles(mine, reader, helper);
         assert.equal(written.filter((w) => w?.written).length, mine.length, name);
         for (const [i, w] of mine.entries()) assert.equal(await readFile(w.file, 'utf8'), expected[i], `${name} ${i}`);
+        assert.deepEqual(
+          written.map((w) => w?.summary?.toString('utf8')),
+          elements,
+          name,
+        );
       }
     } finally {
       reader.close();

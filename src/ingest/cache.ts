@@ -96,76 +96,83 @@ export function deriveForCompare(article: Article, topics: Topic[]): Derived {
   };
 }
 
-// ---- Entry framing: "NAC<format> <key> <crc32> <length> <JSON length> <html length> <text
-// length>\n" (numbers in hex), then <length> bytes: the payload's JSON, with the article's
-// html and text left null; those two values as JSON strings; padding; the comparison data as
-// 32-bit words (signature length, set length, signature, set).
+// ---- Entry framing: "NAC<format> <key> <crc32> <length> <article length> <html length>
+// <text length> <meta length>\n" (numbers in hex), then <length> bytes: the article as its
+// output file writes it (`JSON.stringify(article, null, 2)`) with its html and text left
+// null; those two values as JSON strings; the outcome's meta (ok, text hash and topics, or
+// the error) as JSON; padding; the comparison data as 32-bit words (signature length, set
+// length, signature, set). An error's entry has only its meta.
 //
 // The body (html and text, most of an entry's bytes) stands apart so that the run reads an
 // article's summary without decoding it, and writes the article's output file with the body's
-// bytes spliced in as they are (articleFileBytes): at 10k articles, decoding the bodies to
-// strings and encoding them again was ~1 s of the run's single-threaded tail.
+// bytes spliced in as they are (articleFile): at 10k articles, decoding the bodies to
+// strings and encoding them again was ~1 s of the run's single-threaded tail. The article
+// is kept as its file prints it so that the file, and its element of index.json, are made
+// by splicing in the few fields the run decides, not by parsing and printing it again.
 
 const MAGIC = `NAC${CACHE_FORMAT} `;
 
-interface EntryPayload {
-  outcome:
-    { ok: true; article: Article; textHash: string; topics: string[] } | { ok: false; message: string; line?: number };
-}
+type EntryMeta = { ok: true; textHash: string; topics: string[] } | { ok: false; message: string; line?: number };
 
 /**
  * The entry's bytes, in one buffer of its own (not from Buffer's pool), so that a worker can
  * move it to the main thread as it is. Each part is written once, in place: building the
  * parts and joining them copied every entry's ~25 KB three times.
  */
-function encodeEntry(key: string, payload: EntryPayload, derived: Derived | undefined): Buffer {
-  let json: string;
+function encodeEntry(key: string, outcome: FileOutcome, derived: Derived | undefined): Buffer {
+  let skeleton = '';
   let html = '';
   let text = '';
-  if (payload.outcome.ok) {
-    const article = payload.outcome.article;
-    json = JSON.stringify({ outcome: { ...payload.outcome, article: { ...article, html: null, text: null } } });
+  let meta: EntryMeta;
+  if (outcome.ok) {
+    const article = outcome.article;
+    skeleton = JSON.stringify({ ...article, html: null, text: null }, null, 2);
     html = JSON.stringify(article.html);
     text = JSON.stringify(article.text);
-  } else json = JSON.stringify(payload);
-  const lengths = [json, html, text].map((part) => Buffer.byteLength(part)) as [number, number, number];
-  const words = derived ? 2 + derived.signature.length + derived.set.length : 0;
+    meta = { ok: true, textHash: derived!.textHash, topics: derived!.topics };
+  } else meta = { ok: false, message: outcome.message, ...(outcome.line ? { line: outcome.line } : {}) };
+  const metaJson = JSON.stringify(meta);
+  const lengths = [skeleton, html, text, metaJson].map((part) => Buffer.byteLength(part)) as Lengths;
+  const words = derived && outcome.ok ? 2 + derived.signature.length + derived.set.length : 0;
   return frameEntry(key, lengths, words * 4, (body, padded) => {
-    body.write(json, 0);
-    body.write(html, lengths[0]);
-    body.write(text, lengths[0] + lengths[1]);
-    if (derived) {
+    let at = 0;
+    for (const part of [skeleton, html, text, metaJson]) at += body.write(part, at);
+    if (words > 0) {
       // Put together apart: the header's length leaves the words unaligned in the entry.
       const view = new Uint32Array(words);
-      view[0] = derived.signature.length;
-      view[1] = derived.set.length;
-      view.set(derived.signature, 2);
-      view.set(derived.set, 2 + derived.signature.length);
+      view[0] = derived!.signature.length;
+      view[1] = derived!.set.length;
+      view.set(derived!.signature, 2);
+      view.set(derived!.set, 2 + derived!.signature.length);
       body.set(new Uint8Array(view.buffer), padded);
     }
   });
 }
 
+/** Bytes of the article, html, text and meta parts. */
+type Lengths = [number, number, number, number];
+
 /**
- * An entry's header and body: `fill` writes the JSON, html and text (of `lengths` bytes)
- * and the comparison data's `wordBytes` at `padded`; the padding and the CRC are written here.
+ * An entry's header and body: `fill` writes the article, html, text and meta (of `lengths`
+ * bytes) and the comparison data's `wordBytes` at `padded`; the padding and the CRC are
+ * written here.
  */
 function frameEntry(
   key: string,
-  lengths: [number, number, number],
+  lengths: Lengths,
   wordBytes: number,
   fill: (body: Buffer, padded: number) => void,
 ): Buffer {
-  const [jsonLength, htmlLength, textLength] = lengths;
-  const padded = (jsonLength + htmlLength + textLength + 3) & ~3;
+  const strings = lengths[0] + lengths[1] + lengths[2] + lengths[3];
+  const padded = (strings + 3) & ~3;
   const length = padded + wordBytes;
   // The CRC, known last, is written as 8 hex digits so that the header's size is known first.
   const head = (sum: number): string =>
-    `${MAGIC}${key} ${sum.toString(16).padStart(8, '0')} ${[length, jsonLength, htmlLength, textLength].map((n) => n.toString(16)).join(' ')}\n`;
+    `${MAGIC}${key} ${sum.toString(16).padStart(8, '0')} ${[length, ...lengths].map((n) => n.toString(16)).join(' ')}\n`;
   const headerSize = head(0).length;
   const entry = Buffer.allocUnsafeSlow(headerSize + length);
   const body = entry.subarray(headerSize);
-  body.fill(0, jsonLength + htmlLength + textLength, padded);
+  body.fill(0, strings, padded);
   fill(body, padded);
   entry.write(head(crc32(body)), 0, 'latin1');
   return entry;
@@ -180,36 +187,37 @@ function frameEntry(
 export function withoutBodies(entry: Buffer): Buffer {
   const header = parseHeader(entry);
   if (!header) return entry;
-  const { jsonLength, htmlLength, textLength, length } = header;
+  const [articleLength, htmlLength, textLength, metaLength] = header.lengths;
   const body = entry.subarray(header.size);
-  const padded = (jsonLength + htmlLength + textLength + 3) & ~3;
-  if (body.length !== length || padded > length) return entry;
-  return frameEntry(header.key, [jsonLength, 4, 4], length - padded, (light, lightPadded) => {
-    body.copy(light, 0, 0, jsonLength);
-    light.write('nullnull', jsonLength, 'latin1');
+  const strings = articleLength + htmlLength + textLength + metaLength;
+  const padded = (strings + 3) & ~3;
+  if (body.length !== header.length || padded > header.length || articleLength === 0) return entry;
+  return frameEntry(header.key, [articleLength, 4, 4, metaLength], header.length - padded, (light, lightPadded) => {
+    body.copy(light, 0, 0, articleLength);
+    light.write('nullnull', articleLength, 'latin1');
+    body.copy(light, articleLength + 8, strings - metaLength, strings);
     body.copy(light, lightPadded, padded);
   });
 }
 
 interface Decoded {
-  /** With the article's html and text null: they are `html` and `text`, undecoded. */
-  payload: EntryPayload;
+  meta: EntryMeta;
+  /** The article's JSON with its html and text null (empty for an error). */
+  article: Buffer;
   /** The article's html and text as JSON strings (slices of the entry's bytes). */
   html: Buffer;
   text: Buffer;
   prep: { set: Uint32Array; signature: Uint32Array } | null;
 }
 
-/** The longest header: magic, key, five 32-bit numbers in hex, spaces and newline. */
-const MAX_HEADER = MAGIC.length + 64 + 5 * 9 + 1;
+/** The longest header: magic, key, six 32-bit numbers in hex, spaces and newline. */
+const MAX_HEADER = MAGIC.length + 64 + 6 * 9 + 1;
 
 interface Header {
   key: string;
   sum: number;
   length: number;
-  jsonLength: number;
-  htmlLength: number;
-  textLength: number;
+  lengths: Lengths;
   /** Bytes of the header itself. */
   size: number;
 }
@@ -220,16 +228,11 @@ function parseHeader(data: Buffer): Header | null {
   const header = data.toString('latin1', 0, newline);
   if (!header.startsWith(MAGIC)) return null;
   const [key, ...numbers] = header.slice(MAGIC.length).split(' ');
-  if (!key || !/^[0-9a-f]{64}$/.test(key) || numbers.length !== 5) return null;
-  const [sum, length, jsonLength, htmlLength, textLength] = numbers.map((n) => parseInt(n, 16)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (![sum, length, jsonLength, htmlLength, textLength].every((n) => n >= 0)) return null;
-  return { key, sum, length, jsonLength, htmlLength, textLength, size: newline + 1 };
+  if (!key || !/^[0-9a-f]{64}$/.test(key) || numbers.length !== 6) return null;
+  const values = numbers.map((n) => parseInt(n, 16));
+  if (!values.every((n) => n >= 0)) return null;
+  const [sum, length, ...lengths] = values as [number, number, ...Lengths];
+  return { key, sum, length, lengths, size: newline + 1 };
 }
 
 /** Comparison data that is there, but was not read (see decodeEntry). */
@@ -244,30 +247,33 @@ const NOT_READ = { set: new Uint32Array(0), signature: new Uint32Array(0) };
 function decodeEntry(data: Buffer, key: string, comparisonData = true): Decoded | null {
   const header = parseHeader(data);
   if (!header || header.key !== key) return null;
-  const { sum, length, jsonLength, htmlLength, textLength } = header;
+  const { sum, length } = header;
+  const [articleLength, htmlLength, textLength, metaLength] = header.lengths;
   const body = data.subarray(header.size);
   if (body.length !== length || crc32(body) !== sum) return null;
-  const strings = jsonLength + htmlLength + textLength;
+  const strings = articleLength + htmlLength + textLength + metaLength;
   if (strings > body.length) return null;
-  let payload: EntryPayload;
+  let meta: EntryMeta;
   try {
-    payload = JSON.parse(body.toString('utf8', 0, jsonLength)) as EntryPayload;
+    meta = JSON.parse(body.toString('utf8', strings - metaLength, strings)) as EntryMeta;
   } catch {
     return null;
   }
-  const html = body.subarray(jsonLength, jsonLength + htmlLength);
-  const text = body.subarray(jsonLength + htmlLength, strings);
+  if (!meta || typeof meta !== 'object') return null;
+  const article = body.subarray(0, articleLength);
+  const html = body.subarray(articleLength, articleLength + htmlLength);
+  const text = body.subarray(articleLength + htmlLength, articleLength + htmlLength + textLength);
   const padded = (strings + 3) & ~3;
-  if (body.length <= padded) return { payload, html, text, prep: null };
+  if (body.length <= padded) return { meta, article, html, text, prep: null };
   if ((body.length - padded) % 4 !== 0) return null;
-  if (!comparisonData) return { payload, html, text, prep: NOT_READ };
+  if (!comparisonData) return { meta, article, html, text, prep: NOT_READ };
   // Copied into an aligned array of its own (the read buffer may be pooled or unaligned).
   const words = new Uint32Array((body.length - padded) / 4);
   Buffer.from(words.buffer).set(body.subarray(padded));
   const k = words[0]!;
   const n = words[1]!;
   if (words.length !== 2 + k + n) return null;
-  return { payload, html, text, prep: { signature: words.slice(2, 2 + k), set: words.slice(2 + k) } };
+  return { meta, article, html, text, prep: { signature: words.slice(2, 2 + k), set: words.slice(2 + k) } };
 }
 
 // ---- Packs.
@@ -359,10 +365,10 @@ export class PackReader {
     const data = this.bytes(at);
     return data ? summaryOutcomeOf(data, key, index, path) : null;
   }
-  /** The article's output file made from the entry at `at` (see articleFileBytes), or null. */
-  articleFile(key: string, at: EntryAt, path: string, fields: Partial<Article>): Buffer | null {
+  /** The article's output file and index element made from the entry at `at` (see articleFile), or null. */
+  articleFile(key: string, at: EntryAt, fields: Partial<Article>): ArticleFile | null {
     const data = this.bytes(at);
-    return data ? articleFileBytes(data, key, path, fields) : null;
+    return data ? articleFile(data, key, fields) : null;
   }
   close(): void {
     for (const fd of this.fds.values()) if (fd !== null) closeSync(fd);
@@ -502,10 +508,7 @@ export function storeEntry(
   // An internal error may be passing (a worker out of memory, too many open files): not kept.
   const keep = outcome.ok ? derived !== undefined : !outcome.message.startsWith('internal error');
   if (!keep) return { outcome: result };
-  const payload: EntryPayload = outcome.ok
-    ? { outcome: { ok: true, article: outcome.article, textHash: derived!.textHash, topics: derived!.topics } }
-    : { outcome: { ok: false, message: outcome.message, ...(outcome.line ? { line: outcome.line } : {}) } };
-  const encoded = encodeEntry(key, payload, outcome.ok ? derived : undefined);
+  const encoded = encodeEntry(key, outcome, derived);
   const entry = append(cache, encoded);
   if (entry) result.entry = entry;
   return {
@@ -521,22 +524,28 @@ export type SummaryOutcome =
 
 /** The entry's outcome with its article's html and text left undecoded (and left out). */
 function summaryFrom(entry: Decoded | null, index: number, path: string): SummaryOutcome | null {
-  const o = entry?.payload?.outcome;
-  if (!entry || !o || typeof o !== 'object') return null;
-  if (!o.ok) {
-    if (typeof o.message !== 'string') return null;
-    return { index, path, ok: false, message: o.message, ...(o.line ? { line: o.line } : {}) };
+  const meta = entry?.meta;
+  if (!entry || !meta) return null;
+  if (!meta.ok) {
+    if (typeof meta.message !== 'string') return null;
+    return { index, path, ok: false, message: meta.message, ...(meta.line ? { line: meta.line } : {}) };
   }
-  if (typeof o.textHash !== 'string' || !Array.isArray(o.topics) || typeof o.article !== 'object') return null;
+  if (typeof meta.textHash !== 'string' || !Array.isArray(meta.topics) || !entry.prep) return null;
+  let whole: Article;
+  try {
+    whole = JSON.parse(entry.article.toString('utf8')) as Article;
+  } catch {
+    return null;
+  }
   // The path is part of the key; a mismatch means the entry is not what it claims to be.
-  if (o.article?.input?.path !== path || !entry.prep) return null;
-  const { html: _html, text: _text, ...article } = o.article;
+  if (typeof whole !== 'object' || whole?.input?.path !== path) return null;
+  const { html: _html, text: _text, ...article } = whole;
   return {
     index,
     path,
     ok: true,
     article,
-    derived: { textHash: o.textHash, topics: o.topics, set: entry.prep.set, signature: entry.prep.signature },
+    derived: { textHash: meta.textHash, topics: meta.topics, set: entry.prep.set, signature: entry.prep.signature },
   };
 }
 
@@ -545,36 +554,104 @@ export function summaryOutcomeOf(data: Buffer, key: string, index: number, path:
   return summaryFrom(decodeEntry(data, key), index, path);
 }
 
+/**
+ * An article's output file, and its element of index.json: the article's summary (the
+ * article without html and text) as `JSON.stringify(index, null, 2)` prints an element,
+ * indented by two spaces, without the comma; null when it cannot be made so (the run then
+ * prints the index itself).
+ */
+export interface ArticleFile {
+  file: Buffer;
+  summary: Buffer | null;
+}
+
+// The splicing below reads the article's JSON as Latin-1, one character per byte: its
+// UTF-8 bytes pass through untouched, and the string builtins (indexOf, slice, replaceAll on
+// one-byte strings) cost a fraction of the Buffer calls they replace (an article file took
+// ~48 µs made with Buffer.indexOf and subarray, ~38 µs by parsing and printing it again).
+
+/**
+ * Where the value of the top-level key `name` is in `json` (an object printed by
+ * `JSON.stringify(·, null, 2)`): from after `\n  "name": ` to the next `,\n  "` or the last
+ * `\n}`. A JSON string holds no raw newline and anything nested is indented by at least
+ * four spaces, so these can only be the object's own keys.
+ */
+function valueAt(json: string, name: string): { key: number; start: number; end: number } | null {
+  const marker = `\n  ${JSON.stringify(name)}: `;
+  const key = json.indexOf(marker);
+  if (key < 0) return null;
+  const start = key + marker.length;
+  const next = json.indexOf(',\n  "', start);
+  const end = next >= 0 ? next : json.lastIndexOf('\n}');
+  return end >= start ? { key, start, end } : null;
+}
+
+/** A value as it prints at the top level of an object printed with an indent of 2, as Latin-1 of its UTF-8. */
+function printedValue(value: unknown): string | null {
+  const printed = JSON.stringify(value, null, 2) as string | undefined;
+  if (printed === undefined) return null;
+  const indented = printed.replaceAll('\n', '\n  ');
+  return /[^\n\u0020-\u007e]/.test(indented) ? Buffer.from(indented).toString('latin1') : indented;
+}
+
 const BODY_FIELDS = ['html', 'text'] as const;
 
 /**
  * The output file of an entry's article with `fields` set over it (what the run decides:
- * id, warnings, topics, reprint, related): `JSON.stringify(article, null, 2)` and a newline,
- * with the html and text spliced in as the entry's bytes, never decoded. A JSON string
- * serializes alike at any indentation, and no raw newline occurs inside one, so a top-level
- * `\n  "html": null` can only be the field itself. Null when the entry is damaged or another
- * key's (the caller ingests the file again).
+ * id, warnings, topics, reprint, related), as `JSON.stringify(article, null, 2)` and a
+ * newline print it, and its element of index.json. Made from the article as the entry
+ * prints it: each field's value is printed and spliced in (see valueAt), and so are the
+ * html and text, as the entry's bytes, never decoded. Null when the entry is damaged, is
+ * another key's or is not an article's (the caller ingests the file again).
  */
-export function articleFileBytes(data: Buffer, key: string, path: string, fields: Partial<Article>): Buffer | null {
+export function articleFile(data: Buffer, key: string, fields: Partial<Article>): ArticleFile | null {
   const entry = decodeEntry(data, key, false);
-  // The same checks as reading its summary.
-  if (!entry || !summaryFrom(entry, 0, path)?.ok) return null;
-  const article: Record<string, unknown> = { ...(entry.payload.outcome as { article: Article }).article };
-  for (const [name, value] of Object.entries(fields))
-    if (!(BODY_FIELDS as readonly string[]).includes(name)) article[name] = value;
-  const plain = Buffer.from(JSON.stringify(article, null, 2) + '\n');
-  const at = BODY_FIELDS.map((name) => {
-    const marker = Buffer.from(`\n  "${name}": null`);
-    const found = plain.indexOf(marker);
-    return { name, start: found + marker.length - 'null'.length, end: found + marker.length, found };
-  }).sort((a, b) => a.start - b.start);
-  if (at.some((p) => p.found < 0)) return null;
-  const parts: Buffer[] = [];
-  let from = 0;
-  for (const { name, start, end } of at) {
-    parts.push(plain.subarray(from, start), entry[name]);
-    from = end;
+  // The key covers the input's path: the entry of this key is this file's.
+  if (!entry?.meta.ok || entry.article.length === 0 || !entry.prep) return null;
+  const json = entry.article.toString('latin1');
+  /** Spans of `json` replaced by a field's value, and the html and text (`body`). */
+  const spans: Array<{ start: number; end: number; key: number; by: string | null; body?: Buffer }> = [];
+  for (const [name, value] of Object.entries(fields)) {
+    if ((BODY_FIELDS as readonly string[]).includes(name)) continue;
+    const at = valueAt(json, name);
+    const by = printedValue(value);
+    if (!at || by === null) return null;
+    spans.push({ ...at, by });
   }
-  parts.push(plain.subarray(from));
-  return Buffer.concat(parts);
+  for (const name of BODY_FIELDS) {
+    const at = valueAt(json, name);
+    if (!at || json.slice(at.start, at.end) !== 'null') return null;
+    spans.push({ ...at, by: null, body: entry[name] });
+  }
+  spans.sort((a, b) => a.start - b.start);
+  // The file: Latin-1 runs between the bodies; the summary: one string.
+  const file: Buffer[] = [];
+  let run = '';
+  let summary = '';
+  let fileFrom = 0;
+  let summaryFrom = 0;
+  let whole = true;
+  for (const span of spans) {
+    if (span.start < fileFrom) return null; // Spans that overlap: not what JSON.stringify prints.
+    run += json.slice(fileFrom, span.start);
+    fileFrom = span.end;
+    if (span.body) {
+      file.push(Buffer.from(run, 'latin1'), span.body);
+      run = '';
+      // The summary leaves the key out whole: `\n  "html": null` and the comma after it.
+      summary += json.slice(summaryFrom, span.key);
+      summaryFrom = span.end + 1;
+      whole &&= json[span.end] === ',';
+    } else {
+      run += span.by;
+      summary += json.slice(summaryFrom, span.start) + span.by;
+      summaryFrom = span.end;
+    }
+  }
+  file.push(Buffer.from(`${run}${json.slice(fileFrom)}\n`, 'latin1'));
+  summary += json.slice(summaryFrom);
+  return {
+    file: Buffer.concat(file),
+    summary: whole ? Buffer.from(`  ${summary.replaceAll('\n', '\n  ')}`, 'latin1') : null,
+  };
 }

@@ -2,8 +2,9 @@
  * Writing a run's article files, on the main thread and on an ingest worker at once.
  *
  * An article's file is made from its cache entry, with what the run decided set over it
- * (id, warnings, topics, reprint group, related articles; see articleFileBytes), and
- * written unless the file there already holds exactly those bytes. A cold run at 10k
+ * (id, warnings, topics, reprint group, related articles; see articleFile in cache.ts), and
+ * written unless the file there already holds exactly those bytes. Its element of index.json
+ * is made beside it, so that the main thread only joins the elements. A cold run at 10k
  * articles spent ~2 s of its single-threaded tail doing this, beside a worker that sat
  * idle: the worker now takes a share. It reads the entries from the packs itself, so a
  * request carries only the file's name, the entry's place and the run's fields.
@@ -25,15 +26,16 @@ export interface ArticleWrite {
   /** The cache entry the file is made from. */
   key: string;
   at: EntryAt;
-  /** The article's input path (the entry is checked against it). */
-  inputPath: string;
   fields: RunFields;
   /** The file was not there when the run listed the folder. */
   absent: boolean;
 }
 
-/** The file's size and whether it was written; null when its entry could not be read. */
-export type Written = { size: number; written: boolean } | null;
+/**
+ * The file's size, whether it was written, and its element of index.json (see ArticleFile);
+ * null when its entry could not be read.
+ */
+export type Written = { size: number; written: boolean; summary: Buffer | null } | null;
 
 /** A request to a worker, and its answer (see worker.ts). */
 export interface WriteRequest {
@@ -44,7 +46,45 @@ export interface WriteRequest {
 export interface WriteReply {
   task: 'write-articles';
   first: number;
-  written: Written[];
+  /** Without their summaries: those are `summaries`, one after the other. */
+  written: Array<{ size: number; written: boolean } | null>;
+  /** Each file's summary's length in `summaries`, -1 for none. */
+  summaryLengths: number[];
+  /**
+   * One buffer of their own, moved rather than copied (a Buffer from the pool would take
+   * the whole pool with it).
+   */
+  summaries: Uint8Array;
+}
+
+/** A worker's answer to a request (see worker.ts). */
+export function writeReply(first: number, written: Written[]): WriteReply {
+  const parts = written.map((w) => w?.summary ?? null);
+  const summaries = new Uint8Array(parts.reduce((total, p) => total + (p?.length ?? 0), 0));
+  let at = 0;
+  for (const part of parts) {
+    if (!part) continue;
+    summaries.set(part, at);
+    at += part.length;
+  }
+  return {
+    task: 'write-articles',
+    first,
+    written: written.map((w) => (w ? { size: w.size, written: w.written } : null)),
+    summaryLengths: parts.map((p) => p?.length ?? -1),
+    summaries,
+  };
+}
+
+/** The answers of writeReply, as the main thread reads them. */
+function writtenOf(reply: WriteReply): Written[] {
+  const all = Buffer.from(reply.summaries.buffer, reply.summaries.byteOffset, reply.summaries.byteLength);
+  let at = 0;
+  return reply.written.map((w, i) => {
+    const length = reply.summaryLengths[i]!;
+    const summary = length >= 0 ? all.subarray(at, (at += length)) : null;
+    return w ? { ...w, summary } : null;
+  });
 }
 
 /** Files handed out at a time: a message per file cost more than writing a small one. */
@@ -90,9 +130,13 @@ export function writeUnlessSame(path: string, bytes: Buffer, absent: boolean): b
 }
 
 export function writeArticleFile(reader: PackReader, write: ArticleWrite): Written {
-  const bytes = reader.articleFile(write.key, write.at, write.inputPath, write.fields);
-  if (!bytes) return null;
-  return { size: bytes.length, written: writeUnlessSame(write.file, bytes, write.absent) };
+  const made = reader.articleFile(write.key, write.at, write.fields);
+  if (!made) return null;
+  return {
+    size: made.file.length,
+    written: writeUnlessSame(write.file, made.file, write.absent),
+    summary: made.summary,
+  };
 }
 
 /**
@@ -135,7 +179,7 @@ export async function writeArticleFiles(
       };
       const onMessage = (reply: WriteReply): void => {
         if (reply?.task !== 'write-articles' || !outstanding.delete(reply.first)) return;
-        reply.written.forEach((w, i) => (results[reply.first + i] = w));
+        writtenOf(reply).forEach((w, i) => (results[reply.first + i] = w));
         feed();
       };
       // Its unanswered chunks go back to the main thread (a file written twice is written
