@@ -13,7 +13,19 @@
  * change is not rewritten, so its mtime says when it last changed, and RunResult.changes
  * lists the articles added, rewritten and removed for the steps downstream.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { createHash } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -422,7 +434,7 @@ function unchangedOutput(
 function writeIfChanged(
   outDir: string,
   file: string,
-  make: () => string | Buffer,
+  make: () => string | Buffer | Latin1Parts,
   fingerprint: string | null,
   previous: RunState | null,
   absent = false,
@@ -432,6 +444,20 @@ function writeIfChanged(
   const unchanged = unchangedOutput(outDir, file, fingerprint, previous);
   if (unchanged) return { ...unchanged, written: false };
   const made = make();
+  if (typeof made === 'object' && 'latin1' in made) {
+    // Judged by its hash: by the record's, else by the file's there.
+    const record = latin1Record(made);
+    let same = false;
+    try {
+      same = before
+        ? before.sha === record.sha && before.size === record.size && statSync(path).size === record.size
+        : !absent && sha256(readFileSync(path)) === record.sha;
+    } catch {
+      same = false;
+    }
+    if (!same) writeLatin1AtomicSync(path, made);
+    return { ...record, written: !same };
+  }
   const bytes = typeof made === 'string' ? Buffer.from(made) : made;
   const record = { sha: fingerprint ?? sha256(bytes), size: bytes.length };
   if (fingerprint === null && before) {
@@ -450,9 +476,16 @@ function writeIfChanged(
   return { ...record, written: writeUnlessSame(path, bytes, absent) };
 }
 
-const INDEX_OPEN = Buffer.from('[\n');
-const INDEX_BETWEEN = Buffer.from(',\n');
-const INDEX_CLOSE = Buffer.from('\n]\n');
+/**
+ * A file's bytes as Latin-1 text, one character a byte, in parts of about a megabyte: what
+ * index.json is joined into (see indexJson). Parts, because one string of the index of
+ * ~160k articles would pass V8's longest string.
+ */
+interface Latin1Parts {
+  latin1: string[];
+}
+
+const LATIN1_PART = 1 << 20;
 
 /**
  * index.json: the summaries, newest first (ties: by id), as stableJson prints them. Joined
@@ -461,7 +494,7 @@ const INDEX_CLOSE = Buffer.from('\n]\n');
  * 10k articles (~33 MB) took 0.2–0.4 s of the main thread (JSON.stringify, then the string
  * encoded as UTF-8), and twice its size in memory while the worker waited for its files.
  */
-function indexJson(articles: HeldArticle[], elements: Array<Buffer | null>): string | Buffer {
+function indexJson(articles: HeldArticle[], elements: Array<string | null>): string | Latin1Parts {
   const order = articles
     .map((_, i) => i)
     .sort((i, j) => {
@@ -469,16 +502,42 @@ function indexJson(articles: HeldArticle[], elements: Array<Buffer | null>): str
       const b = articles[j]!;
       return a.published === b.published ? (a.id < b.id ? -1 : 1) : Date.parse(b.published) - Date.parse(a.published);
     });
-  if (order.length === 0 || elements.some((element) => !element)) {
+  if (order.length === 0 || elements.some((element) => element === null)) {
     return stableJson(order.map((i) => summaryOf(articles[i]!)));
   }
-  const parts: Buffer[] = [INDEX_OPEN];
+  const latin1: string[] = [];
+  let part = '[\n';
   for (const [k, i] of order.entries()) {
-    if (k > 0) parts.push(INDEX_BETWEEN);
-    parts.push(elements[i]!);
+    part += (k > 0 ? ',\n' : '') + elements[i]!;
+    if (part.length >= LATIN1_PART) {
+      latin1.push(part);
+      part = '';
+    }
   }
-  parts.push(INDEX_CLOSE);
-  return Buffer.concat(parts);
+  latin1.push(`${part}\n]\n`);
+  return { latin1 };
+}
+
+/** The record of a file of these parts: its sha256 and size. */
+function latin1Record(parts: Latin1Parts): OutputRecord {
+  const hash = createHash('sha256');
+  let size = 0;
+  for (const part of parts.latin1) {
+    hash.update(part, 'latin1');
+    size += part.length;
+  }
+  return { sha: hash.digest('hex'), size };
+}
+
+function writeLatin1AtomicSync(path: string, parts: Latin1Parts): void {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    for (const part of parts.latin1) writeSync(fd, part, null, 'latin1');
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
 }
 
 /**
@@ -743,7 +802,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
     // worker writes its first share of the article files; the index once every file has
     // given its element (indexJson).
     const listed = new Map<string, OutputRecord & { written: boolean }>();
-    const list = (file: string, data: string | Buffer): void => {
+    const list = (file: string, data: string | Buffer | Latin1Parts): void => {
       listed.set(
         file,
         writeIfChanged(outDir, file, () => data, null, previous),
@@ -754,7 +813,7 @@ export async function runIngest(options: RunOptions): Promise<RunResult> {
       list('report.json', stableJson(report));
       list('article.schema.json', schemaJson);
     });
-    const elements = new Array<Buffer | null>(articles.length).fill(null);
+    const elements = new Array<string | null>(articles.length).fill(null);
     written.forEach((w, j) => {
       if (!w) return;
       const { at, fingerprint } = spliced[j]!;

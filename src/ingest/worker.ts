@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { answerComponents, type ComponentsRequest } from '../compare/components-task.ts';
 import { PackReader, withoutBodies } from './cache.ts';
 import { ingestFileOrPacked, type FileJob, type WorkerInit } from './process-file.ts';
-import { writeArticleFile, writeReply, type WriteRequest } from './write-articles.ts';
+import { writeArticleFile, type WriteReply, type WriteRequest } from './write-articles.ts';
 
 const init = workerData as WorkerInit;
 let reader: PackReader | undefined;
@@ -20,11 +20,12 @@ parentPort!.on('message', (job: FileJob | WriteRequest | ComponentsRequest) => {
   if ('task' in job) {
     // Once the files are ingested: a share of the article files (see write-articles.ts).
     reader ??= new PackReader(init.cache!);
-    const reply = writeReply(
-      job.first,
-      job.writes.map((w) => writeArticleFile(reader!, w)),
-    );
-    return parentPort!.postMessage(reply, [reply.summaries.buffer as ArrayBuffer]);
+    const reply: WriteReply = {
+      task: job.task,
+      first: job.first,
+      written: job.writes.map((w) => writeArticleFile(reader!, w)),
+    };
+    return parentPort!.postMessage(reply);
   }
   const { outcome, packed } = ingestFileOrPacked(job, init);
   if (packed) {

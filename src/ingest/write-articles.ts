@@ -35,7 +35,7 @@ export interface ArticleWrite {
  * The file's size, whether it was written, and its element of index.json (see ArticleFile);
  * null when its entry could not be read.
  */
-export type Written = { size: number; written: boolean; summary: Buffer | null } | null;
+export type Written = { size: number; written: boolean; summary: string | null } | null;
 
 /** A request to a worker, and its answer (see worker.ts). */
 export interface WriteRequest {
@@ -46,45 +46,7 @@ export interface WriteRequest {
 export interface WriteReply {
   task: 'write-articles';
   first: number;
-  /** Without their summaries: those are `summaries`, one after the other. */
-  written: Array<{ size: number; written: boolean } | null>;
-  /** Each file's summary's length in `summaries`, -1 for none. */
-  summaryLengths: number[];
-  /**
-   * One buffer of their own, moved rather than copied (a Buffer from the pool would take
-   * the whole pool with it).
-   */
-  summaries: Uint8Array;
-}
-
-/** A worker's answer to a request (see worker.ts). */
-export function writeReply(first: number, written: Written[]): WriteReply {
-  const parts = written.map((w) => w?.summary ?? null);
-  const summaries = new Uint8Array(parts.reduce((total, p) => total + (p?.length ?? 0), 0));
-  let at = 0;
-  for (const part of parts) {
-    if (!part) continue;
-    summaries.set(part, at);
-    at += part.length;
-  }
-  return {
-    task: 'write-articles',
-    first,
-    written: written.map((w) => (w ? { size: w.size, written: w.written } : null)),
-    summaryLengths: parts.map((p) => p?.length ?? -1),
-    summaries,
-  };
-}
-
-/** The answers of writeReply, as the main thread reads them. */
-function writtenOf(reply: WriteReply): Written[] {
-  const all = Buffer.from(reply.summaries.buffer, reply.summaries.byteOffset, reply.summaries.byteLength);
-  let at = 0;
-  return reply.written.map((w, i) => {
-    const length = reply.summaryLengths[i]!;
-    const summary = length >= 0 ? all.subarray(at, (at += length)) : null;
-    return w ? { ...w, summary } : null;
-  });
+  written: Written[];
 }
 
 /** Files handed out at a time: a message per file cost more than writing a small one. */
@@ -179,7 +141,7 @@ export async function writeArticleFiles(
       };
       const onMessage = (reply: WriteReply): void => {
         if (reply?.task !== 'write-articles' || !outstanding.delete(reply.first)) return;
-        writtenOf(reply).forEach((w, i) => (results[reply.first + i] = w));
+        reply.written.forEach((w, i) => (results[reply.first + i] = w));
         feed();
       };
       // Its unanswered chunks go back to the main thread (a file written twice is written
