@@ -533,7 +533,10 @@ function writeLatin1AtomicSync(path: string, parts: Latin1Parts): void {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
-    for (const part of parts.latin1) writeSync(fd, part, null, 'latin1');
+    for (const part of parts.latin1) {
+      // One byte a character: what a short write left is the rest of the string.
+      for (let done = 0; done < part.length;) done += writeSync(fd, done ? part.slice(done) : part, null, 'latin1');
+    }
   } finally {
     closeSync(fd);
   }
