@@ -13,18 +13,7 @@
  * change is not rewritten, so its mtime says when it last changed, and RunResult.changes
  * lists the articles added, rewritten and removed for the steps downstream.
  */
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -54,7 +43,14 @@ import {
 } from './cache.ts';
 import { ingestFileSync, readInput, type FileJob, type FileOutcome, type WorkerInit } from './process-file.ts';
 import { walk } from './walk.ts';
-import { writeArticleFiles, writeAtomicSync, writeUnlessSame, type ArticleWrite } from './write-articles.ts';
+import {
+  writeArticleFiles,
+  writeAtomicSync,
+  writeLatin1AtomicSync,
+  writeUnlessSame,
+  type ArticleWrite,
+  type Latin1Parts,
+} from './write-articles.ts';
 
 export interface RunOptions {
   contentDir: string;
@@ -444,22 +440,11 @@ function writeIfChanged(
   const unchanged = unchangedOutput(outDir, file, fingerprint, previous);
   if (unchanged) return { ...unchanged, written: false };
   const made = make();
-  if (typeof made === 'object' && 'latin1' in made) {
-    // Judged by its hash: by the record's, else by the file's there.
-    const record = latin1Record(made);
-    let same = false;
-    try {
-      same = before
-        ? before.sha === record.sha && before.size === record.size && statSync(path).size === record.size
-        : !absent && sha256(readFileSync(path)) === record.sha;
-    } catch {
-      same = false;
-    }
-    if (!same) writeLatin1AtomicSync(path, made);
-    return { ...record, written: !same };
-  }
-  const bytes = typeof made === 'string' ? Buffer.from(made) : made;
-  const record = { sha: fingerprint ?? sha256(bytes), size: bytes.length };
+  // index.json comes as Latin-1 parts (see indexJson), never joined into one buffer.
+  const parts = typeof made === 'object' && 'latin1' in made ? made : null;
+  const bytes = parts ? null : typeof made === 'string' ? Buffer.from(made) : (made as Buffer);
+  const record = parts ? latin1Record(parts) : { sha: fingerprint ?? sha256(bytes!), size: bytes!.length };
+  const write = (): void => (parts ? writeLatin1AtomicSync(path, parts) : writeAtomicSync(path, bytes!));
   if (fingerprint === null && before) {
     // Judged by the record: the same hash and size, and the file still at its size.
     let same = before.sha === record.sha && before.size === record.size;
@@ -470,21 +455,22 @@ function writeIfChanged(
         same = false;
       }
     }
-    if (!same) writeAtomicSync(path, bytes);
+    if (!same) write();
     return { ...record, written: !same };
   }
-  return { ...record, written: writeUnlessSame(path, bytes, absent) };
+  if (bytes) return { ...record, written: writeUnlessSame(path, bytes, absent) };
+  // Parts: judged by the hash of the file there.
+  let same = false;
+  try {
+    same = !absent && sha256(readFileSync(path)) === record.sha;
+  } catch {
+    same = false;
+  }
+  if (!same) write();
+  return { ...record, written: !same };
 }
 
-/**
- * A file's bytes as Latin-1 text, one character a byte, in parts of about a megabyte: what
- * index.json is joined into (see indexJson). Parts, because one string of the index of
- * ~160k articles would pass V8's longest string.
- */
-interface Latin1Parts {
-  latin1: string[];
-}
-
+/** index.json is joined into parts of about this many bytes (see Latin1Parts). */
 const LATIN1_PART = 1 << 20;
 
 /**
@@ -492,7 +478,7 @@ const LATIN1_PART = 1 << 20;
  * from the elements the article files' writers made (see articleFile in cache.ts) when every
  * article has one, as in a cold run; printed here otherwise. Printed whole, the index of
  * 10k articles (~33 MB) took 0.2–0.4 s of the main thread (JSON.stringify, then the string
- * encoded as UTF-8), and twice its size in memory while the worker waited for its files.
+ * encoded as UTF-8) while the worker wrote its share.
  */
 function indexJson(articles: HeldArticle[], elements: Array<string | null>): string | Latin1Parts {
   const order = articles
@@ -527,20 +513,6 @@ function latin1Record(parts: Latin1Parts): OutputRecord {
     size += part.length;
   }
   return { sha: hash.digest('hex'), size };
-}
-
-function writeLatin1AtomicSync(path: string, parts: Latin1Parts): void {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    for (const part of parts.latin1) {
-      // One byte a character: what a short write left is the rest of the string.
-      for (let done = 0; done < part.length;) done += writeSync(fd, done ? part.slice(done) : part, null, 'latin1');
-    }
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
 }
 
 /**

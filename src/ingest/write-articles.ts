@@ -12,7 +12,7 @@
  * The bytes of a file do not depend on which thread made it. A worker that fails gives its
  * unanswered files back to the main thread.
  */
-import { renameSync, writeFileSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { Article } from '../schema/article.ts';
 import type { EntryAt, PackReader } from './cache.ts';
@@ -52,9 +52,37 @@ export interface WriteReply {
 /** Files handed out at a time: a message per file cost more than writing a small one. */
 const CHUNK = 64;
 
+/** A name beside `path` for its new content, renamed over it once written whole. */
+function temporaryPath(path: string): string {
+  return `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+}
+
 export function writeAtomicSync(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const tmp = temporaryPath(path);
   writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/**
+ * A file's bytes as Latin-1 text, one character a byte, in parts (index.json, see indexJson
+ * in run.ts): written part by part, never joined into one string, which for a large index
+ * could pass V8's longest string (~536 million characters).
+ */
+export interface Latin1Parts {
+  latin1: string[];
+}
+
+export function writeLatin1AtomicSync(path: string, parts: Latin1Parts): void {
+  const tmp = temporaryPath(path);
+  const fd = openSync(tmp, 'w');
+  try {
+    for (const part of parts.latin1) {
+      // One byte a character: what a short write left is the rest of the string.
+      for (let done = 0; done < part.length;) done += writeSync(fd, done ? part.slice(done) : part, null, 'latin1');
+    }
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, path);
 }
 
