@@ -601,6 +601,18 @@ function printedValue(value: unknown): string | null {
 const BODY_FIELDS = ['html', 'text'] as const;
 
 /**
+ * `json` with every line indented by two more spaces, as one flat string. Not `replaceAll`:
+ * V8 builds its result as a rope of a piece per line, and at 10k articles the index's ~200k
+ * pieces, scattered over the heap by the time the index was joined and hashed, took ~0.5 s
+ * of the main thread to flatten (11–56 ms a MB); `join` copies them while they are fresh.
+ */
+function indented(json: string): string {
+  const lines = json.split('\n');
+  lines[0] = `  ${lines[0]}`;
+  return lines.join('\n  ');
+}
+
+/**
  * The output file of an entry's article with `fields` set over it (what the run decides:
  * id, warnings, topics, reprint, related), as `JSON.stringify(article, null, 2)` and a
  * newline print it, and its element of index.json. Made from the article as the entry
@@ -631,7 +643,7 @@ export function articleFile(data: Buffer, key: string, fields: Partial<Article>)
   // The file: Latin-1 runs between the bodies; the summary: one string.
   const file: Buffer[] = [];
   let run = '';
-  let summary = '';
+  const summary: string[] = [];
   let fileFrom = 0;
   let summaryFrom = 0;
   let whole = true;
@@ -643,19 +655,16 @@ export function articleFile(data: Buffer, key: string, fields: Partial<Article>)
       file.push(Buffer.from(run, 'latin1'), span.body);
       run = '';
       // The summary leaves the key out whole: `\n  "html": null` and the comma after it.
-      summary += json.slice(summaryFrom, span.key);
+      summary.push(json.slice(summaryFrom, span.key));
       summaryFrom = span.end + 1;
       whole &&= json[span.end] === ',';
     } else {
       run += span.by;
-      summary += json.slice(summaryFrom, span.start) + span.by;
+      summary.push(json.slice(summaryFrom, span.start), span.by!);
       summaryFrom = span.end;
     }
   }
   file.push(Buffer.from(`${run}${json.slice(fileFrom)}\n`, 'latin1'));
-  summary += json.slice(summaryFrom);
-  return {
-    file: Buffer.concat(file),
-    summary: whole ? `  ${summary.replaceAll('\n', '\n  ')}` : null,
-  };
+  summary.push(json.slice(summaryFrom));
+  return { file: Buffer.concat(file), summary: whole ? indented(summary.join('')) : null };
 }

@@ -491,16 +491,22 @@ function indexJson(articles: HeldArticle[], elements: Array<string | null>): str
   if (order.length === 0 || elements.some((element) => element === null)) {
     return stableJson(order.map((i) => summaryOf(articles[i]!)));
   }
+  // Each part joined, not added to: flat strings, hashed and written without flattening a rope.
   const latin1: string[] = [];
-  let part = '[\n';
+  let part: string[] = ['['];
+  let length = 0;
   for (const [k, i] of order.entries()) {
-    part += (k > 0 ? ',\n' : '') + elements[i]!;
-    if (part.length >= LATIN1_PART) {
-      latin1.push(part);
-      part = '';
+    const element = elements[i]!;
+    part.push(k > 0 ? ',\n' : '\n', element);
+    length += element.length;
+    if (length >= LATIN1_PART) {
+      latin1.push(part.join(''));
+      part = [];
+      length = 0;
     }
   }
-  latin1.push(`${part}\n]\n`);
+  part.push('\n]\n');
+  latin1.push(part.join(''));
   return { latin1 };
 }
 
