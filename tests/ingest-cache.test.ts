@@ -24,7 +24,7 @@ import {
 } from '../src/ingest/cache.ts';
 import { writeArticleFiles, type ArticleWrite } from '../src/ingest/write-articles.ts';
 import { Worker } from 'node:worker_threads';
-import { runIngest, stableJson, type RunResult } from '../src/ingest/run.ts';
+import { indexJson, runIngest, stableJson, type RunResult } from '../src/ingest/run.ts';
 import { MAX_INPUT_BYTES } from '../src/ingest/process-file.ts';
 import type { Article } from '../src/schema/article.ts';
 
@@ -329,6 +329,27 @@ describe('ingest cache', () => {
       assert.ok(summaryOutcomeOf(light, key, 0, path)?.ok, `body ${i}`);
       assert.ok(!light.includes(Buffer.from(JSON.stringify(article.html))), `body ${i}`);
     }
+  });
+
+  test('index.json joined from the elements, in parts of any size, is the whole index in order', () => {
+    // Newest first, ties by id; one element holds non-ASCII UTF-8 as Latin-1 text.
+    const articles = [
+      { id: 'b', published: '2024-11-15T08:00:00+08:00' },
+      { id: 'a', published: '2024-11-15T08:00:00+08:00' },
+      { id: 'c', published: '2024-11-15T01:00:00Z' },
+      { id: 'd', published: '2023-06-01T00:00:00Z' },
+    ];
+    const elements = articles.map((a) => Buffer.from(`  {"id": "${a.id}", "title": "峰会"}`).toString('latin1'));
+    const expected = `[\n${[2, 1, 0, 3].map((i) => elements[i]).join(',\n')}\n]\n`;
+    for (const partBytes of [1, 7, 40, 1 << 20]) {
+      const index = indexJson(articles, elements, partBytes);
+      assert.ok(typeof index === 'object', `${partBytes}`);
+      assert.equal(Buffer.concat(index.parts).toString('latin1'), expected, `${partBytes}`);
+      if (partBytes === 1) assert.equal(index.parts.length, articles.length);
+      if (partBytes === 1 << 20) assert.equal(index.parts.length, 1);
+    }
+    // An article without its element: the index is printed whole from the summaries.
+    assert.equal(typeof indexJson(articles, [...elements.slice(0, 3), null]), 'string');
   });
 
   test('article files written by a worker beside the main thread, or by the main thread when the worker dies', async () => {

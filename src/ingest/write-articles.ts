@@ -64,21 +64,19 @@ export function writeAtomicSync(path: string, data: string | Uint8Array): void {
 }
 
 /**
- * A file's bytes as Latin-1 text, one character a byte, in parts (index.json, see indexJson
- * in run.ts): written part by part, never joined into one string, which for a large index
- * could pass V8's longest string (~536 million characters).
+ * A file's bytes in parts of about a megabyte (index.json, see indexJson in run.ts): hashed
+ * and written part by part, never joined, which would copy the whole index once more.
  */
-export interface Latin1Parts {
-  latin1: string[];
+export interface Parts {
+  parts: Buffer[];
 }
 
-export function writeLatin1AtomicSync(path: string, parts: Latin1Parts): void {
+export function writePartsAtomicSync(path: string, { parts }: Parts): void {
   const tmp = temporaryPath(path);
   const fd = openSync(tmp, 'w');
   try {
-    for (const part of parts.latin1) {
-      // One byte a character: what a short write left is the rest of the string.
-      for (let done = 0; done < part.length;) done += writeSync(fd, done ? part.slice(done) : part, null, 'latin1');
+    for (const part of parts) {
+      for (let done = 0; done < part.length;) done += writeSync(fd, part, done, part.length - done);
     }
   } finally {
     closeSync(fd);
