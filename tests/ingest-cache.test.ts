@@ -26,6 +26,7 @@ import { writeArticleFiles, type ArticleWrite } from '../src/ingest/write-articl
 import { Worker } from 'node:worker_threads';
 import { indexJson, runIngest, stableJson, type RunResult } from '../src/ingest/run.ts';
 import { MAX_INPUT_BYTES } from '../src/ingest/process-file.ts';
+import { indexElements, readIndex } from '../src/ingest/read-index.ts';
 import type { Article } from '../src/schema/article.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -350,6 +351,39 @@ describe('ingest cache', () => {
     }
     // An article without its element: the index is printed whole from the summaries.
     assert.equal(typeof indexJson(articles, [...elements.slice(0, 3), null]), 'string');
+  });
+
+  test('index.json read a summary at a time is what JSON.parse reads, in any layout', async () => {
+    const { files } = await coldOutput(2);
+    const index = files.get('index.json')!;
+    const path = join(work, 'read-index.json');
+    await writeFile(path, index);
+    const whole = JSON.parse(index.toString('utf8')) as unknown[];
+    assert.ok(whole.length > 100);
+    assert.deepEqual(readIndex(path), whole);
+    assert.deepEqual(indexElements(index), whole, 'read a summary at a time');
+    // Strings that hold the layout's own markers (escaped, as JSON writes them), an empty
+    // index, and layouts the run never writes: all read as JSON.parse reads them.
+    const tricky = [
+      { id: 'a', title: '\n  },\n  {', excerpt: '  }\n]\n' },
+      { id: 'b', nested: { x: [1, { y: '}' }] } },
+    ];
+    for (const layout of [stableJson(tricky), stableJson([])]) {
+      assert.deepEqual(indexElements(Buffer.from(layout)), JSON.parse(layout), 'read a summary at a time');
+    }
+    for (const text of [
+      stableJson(tricky),
+      stableJson([]),
+      JSON.stringify(tricky),
+      JSON.stringify(tricky, null, 4),
+      `${stableJson(tricky).slice(0, -1)}\r\n`,
+    ]) {
+      await writeFile(path, text);
+      assert.deepEqual(readIndex(path), JSON.parse(text), JSON.stringify(text.slice(0, 40)));
+    }
+    // A file cut short is an error, as it was.
+    await writeFile(path, index.subarray(0, index.length >> 1));
+    assert.throws(() => readIndex(path), SyntaxError);
   });
 
   test('article files written by a worker beside the main thread, or by the main thread when the worker dies', async () => {

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readIndex } from '../ingest/read-index.ts';
 import { runIngest } from '../ingest/run.ts';
 import type { ArticleSummary } from '../schema/article.ts';
 import { fetchImage, type FetchOptions, type FetchResult } from './fetch.ts';
@@ -81,7 +82,7 @@ export async function runImages(options: ImagesOptions): Promise<ImagesResult> {
   const started = performance.now();
   const now = options.now ?? (() => new Date());
   if (!options.skipIngest) await runIngest({ contentDir: options.contentDir, outDir: options.archiveDir });
-  const summaries = JSON.parse(readFileSync(join(options.archiveDir, 'index.json'), 'utf8')) as ArticleSummary[];
+  const summaries = readIndex(join(options.archiveDir, 'index.json'));
   const urls = imageUrls(summaries);
 
   const mediaDir = mediaDirOf(options.contentDir);

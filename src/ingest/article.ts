@@ -124,8 +124,11 @@ function agencyDatelineOf(first: string): Findings['agencyDateline'] {
   return { agency: m[1]!, reporters };
 }
 
+/** How much of the title and text the script is judged from. */
+const LANG_SAMPLE = 3000;
+
 function detectLang(text: string): 'zh-Hans' | 'zh-Hant' {
-  const sample = text.slice(0, 3000);
+  const sample = text.slice(0, LANG_SAMPLE);
   let cjk = 0;
   let changed = 0;
   const simplified = toSimplified(sample);
@@ -537,7 +540,8 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     html: rendered.html,
     text: rendered.text,
     excerpt: makeExcerpt(rendered.text || title),
-    lang: detectLang(title + rendered.text),
+    // The text cut first: slicing `title + text` whole copied all of it into one string.
+    lang: detectLang(title + rendered.text.slice(0, LANG_SAMPLE)),
     tags,
     categories,
     event: date.event ?? link?.event ?? null,

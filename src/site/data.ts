@@ -10,6 +10,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContentConfig } from '../content/load.ts';
+import { readIndex } from '../ingest/read-index.ts';
 import type { ArticleSummary } from '../schema/article.ts';
 import type { SourceInfo, SummitEvent, Topic } from '../schema/content.ts';
 import { slugify } from './slug.ts';
@@ -731,7 +732,7 @@ export function forgetSiteData(): void {
 }
 
 export function readSummaries(archiveDir: string): ArticleSummary[] {
-  return JSON.parse(readFileSync(join(archiveDir, 'index.json'), 'utf8')) as ArticleSummary[];
+  return readIndex(join(archiveDir, 'index.json'));
 }
 
 /** The sanitized body of an article, read when its page renders. */
