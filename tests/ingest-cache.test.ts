@@ -163,6 +163,13 @@ describe('ingest cache', () => {
       const fourth = await runIngest({ contentDir: content, outDir: out, jobs: 2 });
       assert.equal(fourth.cache.unchanged, true);
       assertSameOutput(await outputFiles(out), expected.files);
+
+      // A change on two threads: the reprint groups are found on a worker started for the
+      // comparison (the misses are too few for one), beside the main thread.
+      await rm(join(articles, 'seeds', `copy-${seed}`));
+      const fifth = await runIngest({ contentDir: content, outDir: out, jobs: 2 });
+      assert.equal(fifth.changes.removed.length, 1);
+      assertSameOutput(await outputFiles(out), (await coldOutput()).files);
     },
   );
 

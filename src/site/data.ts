@@ -363,12 +363,10 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
     const key = `${d.local.iso}/${d.slug}`;
     taken.set(key, (taken.get(key) ?? 0) + 1);
   }
+  // Each date parsed once, not twice a comparison.
+  const draftTime = new Map(drafts.map((d) => [d, Date.parse(d.s.published)]));
   const byTime = [...drafts].sort((a, b) =>
-    a.s.published === b.s.published
-      ? a.s.id < b.s.id
-        ? 1
-        : -1
-      : Date.parse(b.s.published) - Date.parse(a.s.published),
+    a.s.published === b.s.published ? (a.s.id < b.s.id ? 1 : -1) : draftTime.get(b)! - draftTime.get(a)!,
   );
   const articles: ArticleView[] = byTime.map(({ s, local, slug }) => {
     const unique = taken.get(`${local.iso}/${slug}`)! > 1 ? `${slug}-${s.id.slice(-6)}` : slug;
@@ -435,6 +433,8 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
 
   // Reprint groups, oldest copy first.
   const byId = new Map(articles.map((a) => [a.id, a]));
+  // Parsed once: the related lists' sort below compared dates ~2 million times at 10k articles.
+  const timeOf = new Map(articles.map((a) => [a, Date.parse(a.published)]));
   const refOf = (a: ArticleView): ArticleRef => ({
     id: a.id,
     published: a.published,
@@ -565,7 +565,7 @@ export function buildSiteData(summaries: ArticleSummary[], config: ContentConfig
           near.set(o.id, entry);
         }
       }
-      const gap = (o: ArticleView): number => Math.abs(Date.parse(o.published) - Date.parse(a.published));
+      const gap = (o: ArticleView): number => Math.abs(timeOf.get(o)! - timeOf.get(a)!);
       const ranked = [...near.values()].sort(
         (x, y) => y.shared.length - x.shared.length || gap(x.o) - gap(y.o) || (x.o.id < y.o.id ? -1 : 1),
       );
