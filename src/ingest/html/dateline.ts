@@ -37,23 +37,41 @@ function firstContent(parent: Parents): RootContent | undefined {
   return parent.children.find((c) => c.type === 'element' || (c.type === 'text' && !isBlank(c.value)));
 }
 
-/** The text of an element as lines, `<br>` breaking them. */
-function linesOf(children: ElementContent[]): string[] {
-  let out = '';
-  const visit = (nodes: ElementContent[]): void => {
+/**
+ * The text of an element as lines, `<br>` breaking them, blank lines left out; null once
+ * there are more than `max`. The first element of a body is often the whole body, and
+ * squashing all of its text, line by line, only to count the lines was ~1.5 % of the
+ * ingest's CPU.
+ */
+function linesOf(children: ElementContent[], max: number): string[] | null {
+  const lines: string[] = [];
+  let current = '';
+  const endLine = (): boolean => {
+    const line = squash(current);
+    current = '';
+    if (line) lines.push(line);
+    return lines.length <= max;
+  };
+  const visit = (nodes: ElementContent[]): boolean => {
     for (const node of nodes) {
-      if (node.type === 'text') out += node.value;
-      else if (node.type === 'element') {
-        if (node.tagName === 'br') out += '\n';
-        else visit(node.children);
+      if (node.type === 'text') {
+        const text = node.value;
+        let from = 0;
+        for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', from)) {
+          current += text.slice(from, end);
+          if (!endLine()) return false;
+          from = end + 1;
+        }
+        current += text.slice(from);
+      } else if (node.type === 'element') {
+        if (node.tagName === 'br') {
+          if (!endLine()) return false;
+        } else if (!visit(node.children)) return false;
       }
     }
+    return true;
   };
-  visit(children);
-  return out
-    .split('\n')
-    .map((l) => squash(l))
-    .filter(Boolean);
+  return visit(children) && endLine() ? lines : null;
 }
 
 function bylineNames(line: string): string[] {
@@ -74,8 +92,8 @@ export const extractDateline: Transform = (tree, ctx) => {
   for (let depth = 0; depth < 6; depth++) {
     const first = firstContent(parent);
     if (!first || first.type !== 'element') return;
-    const lines = linesOf([first]);
-    const date = lines.length >= 1 && lines.length <= 2 ? normalizeDateLine(lines[lines.length - 1]!) : null;
+    const lines = linesOf([first], 2) ?? [];
+    const date = lines.length >= 1 ? normalizeDateLine(lines[lines.length - 1]!) : null;
     if (date && (lines.length === 1 || lines[0]!.length <= 40)) {
       ctx.findings.dateline = date;
       if (lines.length === 2) {
