@@ -17,6 +17,7 @@ import type { ArticleSummary } from '../schema/article.ts';
 
 const OPEN = Buffer.from('[\n  {');
 const CLOSE = Buffer.from('\n  }');
+const EMPTY = Buffer.from('[]\n');
 
 export function readIndex(path: string): ArticleSummary[] {
   const bytes = readFileSync(path);
@@ -26,7 +27,7 @@ export function readIndex(path: string): ArticleSummary[] {
 
 /** The summaries of an index in stableJson's layout, or null when it is not in it. */
 export function indexElements(bytes: Buffer): ArticleSummary[] | null {
-  if (bytes.toString('latin1', 0, 3) === '[]\n' && bytes.length === 3) return [];
+  if (bytes.equals(EMPTY)) return [];
   if (!bytes.subarray(0, OPEN.length).equals(OPEN)) return null;
   const summaries: ArticleSummary[] = [];
   // Each element from its `{` to its `}`; after it, `,\n` and the next, or `\n]\n` and the end.
