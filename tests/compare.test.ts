@@ -403,6 +403,22 @@ describe('shingle sets', () => {
       assert.deepEqual([...foldedShingles(folded)], reference(folded), a.input.path);
     }
   });
+  it("are the same on a text too long for the thread's sort scratch", () => {
+    // 120k letters: more shingles than the scratch kept between texts (2^16), all distinct,
+    // so the sort runs on a buffer of its own and its result is all of them in order.
+    let state = 11;
+    const letters: string[] = [];
+    for (let i = 0; i < 120_000; i++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      letters.push(String.fromCharCode(0x4e00 + (state >>> 20)));
+    }
+    const folded = letters.join('');
+    const expected = reference(folded);
+    assert.ok(expected.length > 1 << 16);
+    assert.deepEqual([...foldedShingles(folded)], expected);
+    // And the next, short text sorts in the kept scratch again.
+    assert.deepEqual([...foldedShingles('中美会谈美中会谈')], reference('中美会谈美中会谈'));
+  });
 });
 
 describe('candidate pairs', () => {

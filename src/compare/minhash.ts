@@ -121,35 +121,53 @@ export function foldedShingles(folded: string): Uint32Array {
 /** The thread's scratch for small sorts (an article's shingles); a larger sort's is its own, not kept. */
 let sortScratch = new Uint32Array(1 << 12);
 const SMALL_SORT = 1 << 16;
-const digitCounts = new Int32Array(256);
+/** Three digits of 11, 11 and 10 bits; the counts of all three, 2^11 slots each. */
+const DIGIT = 11;
+const SLOTS = 1 << DIGIT;
+const MASK = SLOTS - 1;
+const digitCounts = new Int32Array(3 * SLOTS);
 
 /**
- * Sorts in place, ascending: four passes of a byte each (LSD radix). On the ~1–3k hashes of
- * an article it took a third of the time of `Uint32Array.prototype.sort`.
+ * Sorts in place, ascending: an LSD radix sort in three passes of 11 bits, the three
+ * digits' counts taken in one pass over the values. On the ~1–3k hashes of an article a
+ * sort of four 8-bit passes, each counting its own digit, took a third of the time of
+ * `Uint32Array.prototype.sort`, and this takes 40 % of that (the corpus's 10k texts: 32
+ * against 13 ns a character of text, on one thread): a pass fewer over the values, and
+ * 2^11 counts still fit in the first-level cache.
  */
 function radixSort(values: Uint32Array): void {
   const n = values.length;
   if (n <= SMALL_SORT && sortScratch.length < n) sortScratch = new Uint32Array(SMALL_SORT);
-  let from: Uint32Array = values;
-  let to: Uint32Array = n <= SMALL_SORT ? sortScratch.subarray(0, n) : new Uint32Array(n);
-  for (let shift = 0; shift < 32; shift += 8) {
-    digitCounts.fill(0);
-    for (let i = 0; i < n; i++) digitCounts[(from[i]! >>> shift) & 0xff]!++;
+  const scratch = n <= SMALL_SORT ? sortScratch : new Uint32Array(n);
+  const counts = digitCounts;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    counts[v & MASK]!++;
+    counts[SLOTS + ((v >>> DIGIT) & MASK)]!++;
+    counts[2 * SLOTS + (v >>> (2 * DIGIT))]!++;
+  }
+  for (let base = 0; base < 3 * SLOTS; base += SLOTS) {
     let sum = 0;
-    for (let d = 0; d < 256; d++) {
-      const c = digitCounts[d]!;
-      digitCounts[d] = sum;
+    for (let d = base; d < base + SLOTS; d++) {
+      const c = counts[d]!;
+      counts[d] = sum;
       sum += c;
     }
-    for (let i = 0; i < n; i++) {
-      const v = from[i]!;
-      to[digitCounts[(v >>> shift) & 0xff]!++] = v;
-    }
-    const swap = from;
-    from = to;
-    to = swap;
   }
-  // Four passes: the sorted values are back in `values`.
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    scratch[counts[v & MASK]!++] = v;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = scratch[i]!;
+    values[counts[SLOTS + ((v >>> DIGIT) & MASK)]!++] = v;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    scratch[counts[2 * SLOTS + (v >>> (2 * DIGIT))]!++] = v;
+  }
+  values.set(n === scratch.length ? scratch : scratch.subarray(0, n));
 }
 
 /**
