@@ -33,6 +33,28 @@ function hashUnits(units: Uint16Array, start: number, end: number): number {
   return fmix(h);
 }
 
+/**
+ * hashUnits of every SHINGLE consecutive units, for a text with no astral character (every
+ * code point one unit: nearly all text), unrolled: 5 against 12.5 ns a character (the 10k
+ * corpus, one thread). A Uint32Array stores the signed products modulo 2^32, as `>>> 0`.
+ */
+function fiveUnitHashes(u: Uint16Array, hashes: Uint32Array): void {
+  if (SHINGLE !== 5) throw new Error('minhash: fiveUnitHashes reads 5 units');
+  const prime = 0x01000193;
+  for (let i = 0; i < hashes.length; i++) {
+    let h = Math.imul(0x811c9dc5 ^ u[i]!, prime);
+    h = Math.imul(h ^ u[i + 1]!, prime);
+    h = Math.imul(h ^ u[i + 2]!, prime);
+    h = Math.imul(h ^ u[i + 3]!, prime);
+    h = Math.imul(h ^ u[i + 4]!, prime);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    hashes[i] = h ^ (h >>> 16);
+  }
+}
+
 function fmix(x: number): number {
   let h = x >>> 0;
   h ^= h >>> 16;
@@ -111,7 +133,8 @@ export function foldedShingles(folded: string): Uint32Array {
   if (count === 0) return new Uint32Array(0);
   if (count < SHINGLE) return Uint32Array.of(hashUnits(units, 0, length));
   const hashes = new Uint32Array(count - SHINGLE + 1);
-  for (let i = 0; i + SHINGLE <= count; i++) hashes[i] = hashUnits(units, starts[i]!, starts[i + SHINGLE]!);
+  if (length === count) fiveUnitHashes(units, hashes);
+  else for (let i = 0; i + SHINGLE <= count; i++) hashes[i] = hashUnits(units, starts[i]!, starts[i + SHINGLE]!);
   radixSort(hashes);
   let distinct = 0;
   for (let i = 0; i < hashes.length; i++) if (i === 0 || hashes[i] !== hashes[i - 1]) hashes[distinct++] = hashes[i]!;
