@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { decode } from 'cborg';
 import { close, createIndex } from 'pagefind';
-import { mergeBundles, rankingWordCount } from '../src/search/merge.ts';
+import { fragmentNameLength, mergeBundles, rankingWordCount } from '../src/search/merge.ts';
 
 type Cbor = number | string | Cbor[];
 
@@ -289,6 +289,23 @@ describe('merging Pagefind bundles', () => {
     const names = pagesOf.map(([name]) => name);
     assert.equal(new Set(names).size, names.length, 'no two pages share a fragment file');
     assert.equal(readdirSync(join(out, 'fragment')).length, names.length);
+  });
+
+  it('names the fragments with as few digits as the page count needs, each name its own', async () => {
+    // Every query downloads the list of names: a digit is half a byte a page.
+    assert.deepEqual([10, 150, 10_000, 100_000, 10_000_000].map(fragmentNameLength), [2, 3, 5, 6, 7]);
+    for (const n of [2, 150, 4_096, 10_000, 100_000]) assert.ok(16 ** fragmentNameLength(n) >= 16 * n, `${n} pages`);
+    const out = join(root, 'named');
+    await mergeBundles({ shards: mergeShards, outDir: out });
+    const entry = JSON.parse(readFileSync(join(out, 'pagefind-entry.json'), 'utf8')) as {
+      languages: { zh: { hash: string } };
+    };
+    const [, pagesOf] = load(join(out, `pagefind.${entry.languages.zh.hash}.pf_meta`)) as [string, string[][]];
+    const digits = pagesOf.map(([name]) => /^zh_([0-9a-f]+)$/.exec(name!)![1]!.length);
+    assert.ok(digits.every((d) => d >= 3));
+    assert.ok(digits.filter((d) => d === 3).length >= 140, `digits: ${digits.join(' ')}`);
+    assert.equal(new Set(pagesOf.map(([name]) => name)).size, 150);
+    assert.equal(readdirSync(join(out, 'fragment')).length, 150);
   });
 
   it('refuses a bundle of another Pagefind version, naming its file', async () => {
