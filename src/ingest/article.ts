@@ -26,7 +26,7 @@ import { restoreChineseQuotes } from './html/quotes.ts';
 import { removeBoilerplate } from './html/remove-boilerplate.ts';
 import { render } from './html/render.ts';
 import { linkEvent } from './link-event.ts';
-import { agencyId, detectOutlet } from './outlets/index.ts';
+import { agencyId, detectOutlet, type OutletMatch } from './outlets/index.ts';
 import { InputError } from './parse/frontmatter.ts';
 import {
   DateRangeError,
@@ -305,7 +305,27 @@ export interface IngestResult {
   article: Article;
 }
 
-export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOptions): IngestResult {
+// The steps below are separate functions, not one, for the JIT's sake as much as for
+// reading: V8 re-optimizes a function whole whenever code inlined in it meets an object of
+// a shape it had not seen (an array of another kind, a front matter value of another type),
+// and the whole ingest in one function was re-optimized 7–8 times per thread in a cold 10k
+// run, ~0.1 s of compiling each time (a fifth of the compiler's time). Each step is now
+// re-optimized alone, at a fraction of that.
+
+/** The file's body as blocks, cleaned up, with what it says about itself. */
+interface Body {
+  encoding: ReturnType<typeof decode>['encoding'];
+  doc: SourceDocument;
+  dateLine: number | undefined;
+  profile: OutletMatch['profile'];
+  outlet: OutletMatch['outlet'];
+  fm: Record<string, unknown>;
+  url: string | null;
+  findings: Findings;
+  blocks: Block[];
+}
+
+function readBody(bytes: Uint8Array, path: string): Body {
   const decoded = decode(bytes);
   const text = decoded.text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
   if (text.trim() === '') throw new InputError('the file is empty');
@@ -351,7 +371,7 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
   for (const transform of profile.clean ?? []) transform(tree, ctx);
   removeBoilerplate(tree, ctx);
 
-  let blocks = toBlocks(tree, url);
+  const blocks = toBlocks(tree, url);
   if (doc.plain) {
     const photo = photoBlock(doc.plain.trailer, findings);
     if (photo) blocks.push(photo);
@@ -367,9 +387,29 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
       if (block.credit) block.credit = profile.fixText(block.credit);
     }
   }
-  blocks = extractCredits(blocks, findings);
+  return {
+    encoding: decoded.encoding,
+    doc,
+    dateLine,
+    profile,
+    outlet,
+    fm,
+    url,
+    findings,
+    blocks: extractCredits(blocks, findings),
+  };
+}
 
-  // Title.
+/** The title, and the body rendered without it (and without the page's chrome). */
+interface Titled {
+  title: string;
+  titleProvenance: TitleProvenance;
+  inferred: Article['inferred'];
+  rendered: ReturnType<typeof render>;
+}
+
+function titleAndRender({ doc, outlet, fm, url, findings, blocks: cleaned }: Body): Titled {
+  let blocks = cleaned;
   const inferred: Article['inferred'] = [];
   const siteNames = [outlet.id, outlet.name, outlet.nameZh];
   let title = cleanTitle(plainString(fm['title']), siteNames);
@@ -405,26 +445,16 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     titleProvenance = 'first-sentence';
     inferred.push({ field: 'title', method: 'the first sentence of the text' });
   }
+  return { title, titleProvenance, inferred, rendered };
+}
 
-  const firstParagraph = rendered.text.split('\n\n')[0] ?? '';
-  findings.agencyDateline = agencyDatelineOf(firstParagraph);
-
-  // Date.
-  const date = chooseDate(
-    doc,
-    findings,
-    rendered.text,
-    profile === undefined ? options.defaultTimeZone : profile.timeZone,
-    options.events,
-    dateLine,
-  );
-  if (date.how) inferred.push({ field: 'published', method: date.how });
-  if (date.date.zoneAssumed && date.provenance !== 'inferred-from-event' && date.provenance !== 'body-text') {
-    findings.warnings.push(`the date carries no time zone: read in the outlet's zone ${profile.timeZone}`);
-  }
-  const capturedAt = doc.header?.capturedAtMs ? (parseDate(doc.header.capturedAtMs, 'UTC')?.iso ?? null) : null;
-
-  // People and origin.
+/** Who wrote it and where it comes from; the images' photo credits join the credits. */
+function peopleOf(
+  { fm, outlet, profile, findings }: Body,
+  images: ArticleImage[],
+  isOutletLabel: (label: string) => boolean,
+  fmAuthor: string | null,
+): { author: string | null; origin: string | null } {
   const outletNames = new Set([
     ...[fm['tags'], fm['categories']].flatMap((v) =>
       Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [],
@@ -432,9 +462,6 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     outlet.name,
     outlet.nameZh,
   ]);
-  const fmAuthor = plainString(fm['author']);
-  const isOutletLabel = (label: string): boolean =>
-    label === outlet.name || label === outlet.nameZh || label === fmAuthor || profile.isOutletName?.(label) === true;
   let author: string | null = null;
   if (
     fmAuthor &&
@@ -463,8 +490,6 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
   }
   if (origin === outlet.id) origin = null;
 
-  // Images.
-  const images: ArticleImage[] = rendered.images;
   // Photo credits stay on their images and are listed with the other credits too.
   for (const image of images) {
     if (!image.credit) continue;
@@ -479,6 +504,50 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
       if (!findings.credits.some((c) => c.role === role && c.name === name)) findings.credits.push({ role, name });
     }
   }
+  return { author, origin };
+}
+
+/** The front matter's tags or categories: distinct strings, without those `drop` refuses. */
+function labelsOf(value: unknown, drop?: (label: string) => boolean): string[] {
+  return [
+    ...new Set(
+      (Array.isArray(value) ? value : typeof value === 'string' ? [value] : [])
+        .map((t) => plainString(t))
+        .filter((t): t is string => t !== null && !drop?.(t)),
+    ),
+  ];
+}
+
+export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOptions): IngestResult {
+  const body = readBody(bytes, path);
+  const { doc, profile, outlet, fm, url, findings } = body;
+  const { title, titleProvenance, inferred, rendered } = titleAndRender(body);
+
+  const firstParagraph = rendered.text.split('\n\n')[0] ?? '';
+  findings.agencyDateline = agencyDatelineOf(firstParagraph);
+
+  // Date.
+  const date = chooseDate(
+    doc,
+    findings,
+    rendered.text,
+    profile === undefined ? options.defaultTimeZone : profile.timeZone,
+    options.events,
+    body.dateLine,
+  );
+  if (date.how) inferred.push({ field: 'published', method: date.how });
+  if (date.date.zoneAssumed && date.provenance !== 'inferred-from-event' && date.provenance !== 'body-text') {
+    findings.warnings.push(`the date carries no time zone: read in the outlet's zone ${profile.timeZone}`);
+  }
+  const capturedAt = doc.header?.capturedAtMs ? (parseDate(doc.header.capturedAtMs, 'UTC')?.iso ?? null) : null;
+
+  // People and origin.
+  const fmAuthor = plainString(fm['author']);
+  const isOutletLabel = (label: string): boolean =>
+    label === outlet.name || label === outlet.nameZh || label === fmAuthor || profile.isOutletName?.(label) === true;
+  const images: ArticleImage[] = rendered.images;
+  const { author, origin } = peopleOf(body, images, isOutletLabel, fmAuthor);
+
   const head =
     typeof fm['headimg'] === 'string' ? fm['headimg'] : typeof fm['thumbnail'] === 'string' ? fm['thumbnail'] : null;
   const headSrc = head ? absoluteHttpUrl(unproxy(head), url) : null;
@@ -487,26 +556,9 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     images[0] ??
     (headSrc ? { src: headSrc, width: null, height: null, alt: null, caption: null, credit: null } : null);
 
-  const tags = [
-    ...new Set(
-      (Array.isArray(fm['tags']) ? fm['tags'] : typeof fm['tags'] === 'string' ? [fm['tags']] : [])
-        .map((t) => plainString(t))
-        // Mirrors tag every item with the outlet's name; that is not a topic.
-        .filter((t): t is string => t !== null && !isOutletLabel(t)),
-    ),
-  ];
-  const categories = [
-    ...new Set(
-      (Array.isArray(fm['categories'])
-        ? fm['categories']
-        : typeof fm['categories'] === 'string'
-          ? [fm['categories']]
-          : []
-      )
-        .map((t) => plainString(t))
-        .filter((t): t is string => t !== null),
-    ),
-  ];
+  // Mirrors tag every item with the outlet's name; that is not a topic.
+  const tags = labelsOf(fm['tags'], isOutletLabel);
+  const categories = labelsOf(fm['categories']);
 
   const link = linkEvent({ published: date.date.iso, title, text: rendered.text }, options.events);
   const eventLink = date.event
@@ -552,7 +604,7 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
     reprint: null,
     related: [],
     inferred,
-    input: { path, format: doc.format, encoding: decoded.encoding, sha256: sha256(bytes) },
+    input: { path, format: doc.format, encoding: body.encoding, sha256: sha256(bytes) },
     warnings: findings.warnings,
   };
   const checked = checkArticle(article);

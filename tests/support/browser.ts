@@ -103,6 +103,9 @@ export async function startSite(
   prefix: string,
   extra: Pick<BuildOptions, 'searchShardMin'> = {},
 ): Promise<BuiltSite> {
+  // Looked for first: a missing browser found after the server started left the server
+  // open, and the test process waited on it for ever.
+  const executablePath = chromePath();
   const root = mkdtempSync(join(tmpdir(), 'site-'));
   await runBuild({
     contentDir,
@@ -113,7 +116,10 @@ export async function startSite(
     ...extra,
   });
   const { origin, server } = await serveSite(join(root, 'site'), prefix);
-  const browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS });
+  const browser = await chromium.launch({ executablePath, args: CHROME_ARGS }).catch((err: unknown) => {
+    server.close();
+    throw err;
+  });
   return {
     root,
     origin,
