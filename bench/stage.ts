@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runIngest } from '../src/ingest/run.ts';
+import { tuneJit } from '../src/jit.ts';
 import { parseSource } from '../src/ingest/formats/index.ts';
 
 const [stage, contentDir, archiveDir, siteDir] = process.argv.slice(2) as [string, string, string, string];
@@ -25,6 +26,8 @@ async function site(): Promise<typeof import('../src/site/build.ts')> {
   return loaded;
 }
 let figures: Record<string, number> = {};
+// As the command line runs (src/jit.ts); the baseline, Readability, keeps Node's defaults.
+if (stage !== 'readability' && stage !== 'search-download') tuneJit();
 
 if (stage === 'ingest') {
   const result = await runIngest({ contentDir, outDir: archiveDir });

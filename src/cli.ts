@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './content/load.ts';
 import { runIngest } from './ingest/run.ts';
+import { tuneJit } from './jit.ts';
 import { articleJsonSchema, type IngestReport } from './schema/article.ts';
 
 const HELP = `news-archive: turn a folder of raw news articles into a dated, searchable archive
@@ -253,6 +254,7 @@ async function schemaCommand(args: string[]): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  tuneJit();
   const [command, ...rest] = argv;
   try {
     switch (command) {
