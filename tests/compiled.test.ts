@@ -134,6 +134,7 @@ describe('the compiled bundle', () => {
     );
     assert.equal(run.status, 0, run.stderr);
     assert.doesNotMatch(run.stderr, /running from the sources/);
+    assert.equal(run.stdout, '', '--quiet prints nothing but errors (Eleventy wrote a line per batch)');
 
     await runBuild({
       contentDir: content,

@@ -88,6 +88,13 @@ async function prepareOutDir(outDir: string): Promise<void> {
   await mkdir(outDir, { recursive: true });
 }
 
+const BATCH_LOG: Pick<Console, 'log' | 'info' | 'warn' | 'error'> = {
+  log: () => {},
+  info: () => {},
+  warn: (message: unknown) => console.error(message),
+  error: (message: unknown) => console.error(message),
+};
+
 function eleventy(options: BuildOptions): Eleventy {
   process.env['NEWS_ARCHIVE_DATA'] = resolve(options.archiveDir);
   process.env['NEWS_ARCHIVE_CONTENT'] = resolve(options.contentDir);
@@ -298,7 +305,12 @@ export async function renderSite(
   for (let start = 0; start === 0 || start < dirty.length; start += batch) {
     setRenderScope(new Set(dirty.slice(start, start + batch)));
     try {
-      await eleventy(options).write();
+      const batchRun = eleventy(options);
+      // Eleventy prints "Wrote N files" after each batch even in quiet mode; the build prints
+      // its own summary (or nothing, with --quiet), so only Eleventy's warnings and errors
+      // are let through, to stderr.
+      batchRun.logger.overrideLogger(BATCH_LOG);
+      await batchRun.write();
     } finally {
       setRenderScope(null);
     }

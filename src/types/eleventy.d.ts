@@ -11,5 +11,7 @@ declare module '@11ty/eleventy' {
     write(): Promise<unknown>;
     watch(): Promise<void>;
     serve(port?: number): Promise<void>;
+    /** Where Eleventy's messages go: a console, or false for nowhere. */
+    logger: { overrideLogger(target: Pick<Console, 'log' | 'info' | 'warn' | 'error'> | false): void };
   }
 }
