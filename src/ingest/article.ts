@@ -376,17 +376,7 @@ function readBody(bytes: Uint8Array, path: string): Body {
     const photo = photoBlock(doc.plain.trailer, findings);
     if (photo) blocks.push(photo);
   }
-  for (const block of blocks) {
-    if (block.kind !== 'p' && block.kind !== 'heading') continue;
-    restoreChineseQuotes(block.children);
-    if (profile.fixText) for (const node of textNodesOf(block.children)) node.value = profile.fixText(node.value);
-  }
-  for (const block of blocks) {
-    if (block.kind === 'figure' && profile.fixText) {
-      if (block.caption) block.caption = profile.fixText(block.caption);
-      if (block.credit) block.credit = profile.fixText(block.credit);
-    }
-  }
+  fixBlockText(blocks, profile);
   return {
     encoding: decoded.encoding,
     doc,
@@ -398,6 +388,21 @@ function readBody(bytes: Uint8Array, path: string): Body {
     findings,
     blocks: extractCredits(blocks, findings),
   };
+}
+
+/** Chinese quotation marks restored, and the outlet's text fixes applied, in place. */
+function fixBlockText(blocks: Block[], profile: OutletMatch['profile']): void {
+  for (const block of blocks) {
+    if (block.kind !== 'p' && block.kind !== 'heading') continue;
+    restoreChineseQuotes(block.children);
+    if (profile.fixText) for (const node of textNodesOf(block.children)) node.value = profile.fixText(node.value);
+  }
+  for (const block of blocks) {
+    if (block.kind === 'figure' && profile.fixText) {
+      if (block.caption) block.caption = profile.fixText(block.caption);
+      if (block.credit) block.credit = profile.fixText(block.credit);
+    }
+  }
 }
 
 /** The title, and the body rendered without it (and without the page's chrome). */
@@ -472,22 +477,23 @@ function peopleOf(
   ) {
     author = fmAuthor;
   }
-  const writers = findings.credits
-    .filter((c) => /^(?:主笔|作者|撰文|撰稿|文字|记者|采写)$/.test(c.role))
-    .map((c) => c.name);
-  if (!author && writers.length > 0) author = [...new Set(writers)].join('、');
+  // Plain loops: spreading the credits' lists, empty (an array of small integers to V8) or
+  // not, made V8 re-optimize this function again and again.
+  if (!author) {
+    const writers = new Set<string>();
+    for (const c of findings.credits) if (/^(?:主笔|作者|撰文|撰稿|文字|记者|采写)$/.test(c.role)) writers.add(c.name);
+    if (writers.size > 0) author = Array.from(writers).join('、');
+  }
   if (!author && findings.agencyDateline && findings.agencyDateline.reporters.length > 0) {
     author = findings.agencyDateline.reporters.join('、');
   }
   let origin: string | null = null;
-  const producers = findings.credits.filter((c) => /制作|出品|供稿|来源|稿源/.test(c.role)).map((c) => c.name);
-  for (const name of [...producers, findings.agencyDateline?.agency ?? '']) {
-    const id = name ? agencyId(name) : null;
-    if (id) {
-      origin = id;
-      break;
-    }
+  for (const c of findings.credits) {
+    origin = /制作|出品|供稿|来源|稿源/.test(c.role) && c.name ? agencyId(c.name) : null;
+    if (origin) break;
   }
+  const agency = findings.agencyDateline?.agency;
+  if (!origin && agency) origin = agencyId(agency);
   if (origin === outlet.id) origin = null;
 
   // Photo credits stay on their images and are listed with the other credits too.

@@ -62,6 +62,25 @@ function eventWords(event: SummitEvent): string[] {
   return event.keywords.filter((k) => !names.some((n) => n.includes(k) || k.includes(n)));
 }
 
+/** An event's own words, and those with the words for its kind of meeting. */
+interface EventTerms {
+  words: string[];
+  meetingWords: string[];
+}
+
+// Made once per event, not once per article and event.
+const termsOf = new WeakMap<SummitEvent, EventTerms>();
+
+function eventTerms(event: SummitEvent): EventTerms {
+  let terms = termsOf.get(event);
+  if (!terms) {
+    const words = eventWords(event);
+    terms = { words, meetingWords: [...new Set([...words, ...KIND_WORDS[event.kind]])] };
+    termsOf.set(event, terms);
+  }
+  return terms;
+}
+
 /** Does this sentence name both sides of the event? */
 function bothSidesIn(sentence: string, event: SummitEvent): boolean {
   const ministerial = event.kind.startsWith('ministerial');
@@ -87,20 +106,20 @@ export function linkEvent(
   const body = unmeet(article.text);
   const text = `${title}\n${body}`;
   let best: (EventLink & { score: number }) | null = null;
+  // Split once, for all the events near the article's day.
+  let split: string[] | undefined;
   for (const event of events) {
     const eventDay = Date.parse(`${event.date}T00:00:00Z`);
     const offset = Math.round((day - eventDay) / DAY);
     // Previews a few days before, reports and analysis up to a week after.
     if (offset < -3 || offset > 7) continue;
     const ministerial = event.kind.startsWith('ministerial');
-    const words = eventWords(event);
-    const meetingWords = [...new Set([...words, ...KIND_WORDS[event.kind]])];
+    const { words, meetingWords } = eventTerms(event);
     // The article must report the meeting itself: in one sentence (or the title), both
     // sides named and a word for this meeting (its kind, place or format). Naming the two
     // leaders in passing near the date is not enough.
-    const reporting = sentences(title, body).filter(
-      (s) => bothSidesIn(s, event) && meetingWords.some((w) => s.includes(w)),
-    );
+    split ??= sentences(title, body);
+    const reporting = split.filter((s) => bothSidesIn(s, event) && meetingWords.some((w) => s.includes(w)));
     if (reporting.length === 0) continue;
     const named = event.participants.filter((p) => mentions(text, p));
     const keywords = words.filter((k) => text.includes(k));
