@@ -9,15 +9,11 @@
  * runs slower meanwhile. Smaller inlining budgets make smaller graphs: one thread's
  * compiling 2.9–3.2 → 2.6 s, and ten alternating cold 10k ingests 9.16 → 8.61 s (faster in
  * seven of ten; one thread alone, which compiles on the idle core, showed no slowdown).
- * Process-wide (V8's flags are), so set once, before any code is hot; the worker threads
- * share it. An unknown flag would only be reported by V8 and ignored.
+ * Process-wide (V8's flags are), set before any code is hot (setting it again is harmless);
+ * the worker threads share it. An unknown flag would only be reported by V8 and ignored.
  */
 import { setFlagsFromString } from 'node:v8';
 
-let tuned = false;
-
 export function tuneJit(): void {
-  if (tuned) return;
-  tuned = true;
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=460');
 }

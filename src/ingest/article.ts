@@ -457,7 +457,6 @@ function titleAndRender({ doc, outlet, fm, url, findings, blocks: cleaned }: Bod
 function peopleOf(
   { fm, outlet, profile, findings }: Body,
   images: ArticleImage[],
-  isOutletLabel: (label: string) => boolean,
   fmAuthor: string | null,
 ): { author: string | null; origin: string | null } {
   const outletNames = new Set([
@@ -552,7 +551,7 @@ export function ingestBytes(bytes: Uint8Array, path: string, options: IngestOpti
   const isOutletLabel = (label: string): boolean =>
     label === outlet.name || label === outlet.nameZh || label === fmAuthor || profile.isOutletName?.(label) === true;
   const images: ArticleImage[] = rendered.images;
-  const { author, origin } = peopleOf(body, images, isOutletLabel, fmAuthor);
+  const { author, origin } = peopleOf(body, images, fmAuthor);
 
   const head =
     typeof fm['headimg'] === 'string' ? fm['headimg'] : typeof fm['thumbnail'] === 'string' ? fm['thumbnail'] : null;
