@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { decode } from 'cborg';
 import { close, createIndex } from 'pagefind';
-import { fragmentNameLength, mergeBundles, rankingWordCount } from '../src/search/merge.ts';
+import { fragmentNameLength, mergeBundles, mergeRanges, rankingWordCount, wordRanges } from '../src/search/merge.ts';
 
 type Cbor = number | string | Cbor[];
 
@@ -251,6 +251,65 @@ describe('merging Pagefind bundles', () => {
       assert.ok(chunk[0]![0].startsWith(from) || chunk[0]![0] >= from, `chunk ${i} starts at ${from}`);
       assert.ok(chunk.at(-1)![0].startsWith(to) || chunk.at(-1)![0] <= to, `chunk ${i} ends at ${to}`);
     });
+  });
+
+  it('merges ranges of words apart, into the same words, whatever the number of threads', async () => {
+    await mergeBundles({
+      shards: mergeShards,
+      outDir: join(root, 'ranges-1'),
+      loneWord: Infinity,
+      ranges: 3,
+      threads: 1,
+    });
+    await mergeBundles({
+      shards: mergeShards,
+      outDir: join(root, 'ranges-3'),
+      loneWord: Infinity,
+      ranges: 3,
+      threads: 3,
+    });
+    const merged = read(join(root, 'ranges-1'));
+    assert.deepEqual(merged['words'], single['words']);
+    for (const key of ['version', 'fields', 'sorts', 'filters', 'fragments'])
+      assert.deepEqual(merged[key], read(join(root, 'merged'))[key], key);
+    // Each range starts a chunk: the chunks are cut elsewhere than Pagefind cuts them, about
+    // as many of them.
+    const ranges = merged['ranges'] as Array<[string, string]>;
+    const theirs = single['ranges'] as unknown[];
+    assert.notDeepEqual(ranges, theirs);
+    assert.ok(Math.abs(ranges.length - theirs.length) <= 2, `${ranges.length} chunks, Pagefind's ${theirs.length}`);
+    const chunks = merged['chunkSizes'] as Array<Array<[string, number]>>;
+    chunks.forEach((chunk, i) => {
+      const [from, to] = ranges[i]!;
+      assert.ok(chunk[0]![0].startsWith(from) || chunk[0]![0] >= from, `chunk ${i} starts at ${from}`);
+      assert.ok(chunk.at(-1)![0].startsWith(to) || chunk.at(-1)![0] <= to, `chunk ${i} ends at ${to}`);
+    });
+    // Byte for byte the same files, merged on one thread or on three.
+    assert.deepEqual(snapshot(join(root, 'ranges-3')), snapshot(join(root, 'ranges-1')));
+  });
+
+  it('cuts ranges that cover every word once, from the shards alone', () => {
+    const parts = [
+      { dir: 'a', offset: 0, chunks: ['b', 'k', 'r', 'x'].map((from) => ({ from, to: from, hash: from })) },
+      { dir: 'b', offset: 4, chunks: ['a', 'f', 'm', 'é'].map((from) => ({ from, to: from, hash: from })) },
+    ];
+    const ranges = wordRanges(parts, 3);
+    assert.equal(ranges.length, 3);
+    assert.equal(ranges[0]!.from, null);
+    assert.equal(ranges.at(-1)!.to, null);
+    for (let i = 1; i < ranges.length; i++) assert.equal(ranges[i]!.from, ranges[i - 1]!.to);
+    // Bounds compare as UTF-8 bytes, as Pagefind sorts its words: é after x.
+    assert.deepEqual(
+      ranges.map((r) => r.from),
+      [null, 'm', 'x'],
+    );
+    assert.deepEqual(
+      wordRanges(parts, 6).map((r) => r.from),
+      [null, 'k', 'm', 'r', 'x', Buffer.from('é').toString('latin1')],
+    );
+    assert.deepEqual(wordRanges(parts, 1), [{ from: null, to: null }]);
+    // A function of the shards' size: a small archive is one range.
+    assert.deepEqual([10, 255, 256, 4095, 4096, 50_000].map(mergeRanges), [1, 1, 4, 4, 8, 8]);
   });
 
   it('writes the same files again, and removes files that are not the bundle', async () => {

@@ -285,7 +285,7 @@ export async function renderSite(
   // waits for this, is what a new article's build waits for last.
   await rm(markerPath, { force: true });
   steps.onFolderReady?.();
-  const fingerprints = pageFingerprints(site);
+  const fingerprints = await pageFingerprints(site);
   // An article's published JSON changes with its page's data (which holds its source file's
   // hash, its reprint group and related articles): the page's fingerprint is its signature.
   const data = Object.fromEntries(site.articles.map((a) => [a.id, fingerprints.get(a.path)!]));
