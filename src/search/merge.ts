@@ -276,7 +276,7 @@ function writePages(w: CborWriter, lists: Pages[]): void {
 }
 
 /** What merging a range of words needs of a shard (sent to a helper thread as it is). */
-interface ShardPart {
+export interface ShardPart {
   dir: string;
   chunks: Meta['chunks'];
   /** Added to the shard's page numbers in the merged bundle. */
@@ -483,7 +483,7 @@ interface MergedChunk {
   file: Buffer;
 }
 
-export interface RangeResult {
+interface RangeResult {
   words: number;
   chunks: MergedChunk[];
 }
@@ -517,7 +517,7 @@ export function wordRanges(shards: ShardPart[], count: number): WordRange[] {
  * The words of one range merged from the shards' sorted runs, and cut into chunks where
  * Pagefind cuts them (or alone, see MergeOptions `loneWord`), compressed.
  */
-export async function mergeWords(shards: ShardPart[], range: WordRange, loneWord: number): Promise<RangeResult> {
+async function mergeWords(shards: ShardPart[], range: WordRange, loneWord: number): Promise<RangeResult> {
   const heap = new WordHeap();
   for (const [order, s] of shards.entries()) {
     const words = new ShardWords(s, range);
@@ -590,7 +590,7 @@ export interface RangeRequest {
 }
 
 /** A helper's answer: the chunks' files one after the other in `data`, each of `length` bytes. */
-export type RangeReply =
+type RangeReply =
   | { ok: true; words: number; chunks: Array<Omit<MergedChunk, 'file'> & { length: number }>; data: ArrayBuffer }
   | { ok: false; message: string };
 
